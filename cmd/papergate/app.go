@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"papergate/ocr/split"
+	"papergate/review"
+	"papergate/storage/localstore"
+	"papergate/storage/s3store"
+	"papergate/storage/sqlstore"
+)
+
+// app is papergate wired together: the one place that knows every adapter.
+type app struct {
+	cfg      Config
+	log      *slog.Logger
+	db       *sqlstore.DB
+	objects  review.ObjectStore
+	pinger   interface{ Ping(context.Context) error } // the object store's readiness, if it has one
+	ingester *review.Ingester
+	pipeline *review.Pipeline
+}
+
+// openApp opens the configured stores and migrates the database.
+func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+	db, err := sqlstore.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	db.MaxAttempts = cfg.MaxAttempts
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: log, db: db}
+	if cfg.S3Endpoint != "" {
+		s3, err := s3store.New(ctx, s3store.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+			SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, UseSSL: cfg.S3SSL})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		a.objects, a.pinger = s3, s3
+	} else {
+		local, err := localstore.New(cfg.ObjectsDir)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		a.objects = local
+	}
+	splitter := &split.Splitter{TempDir: cfg.TempDir}
+	a.ingester = &review.Ingester{Objects: a.objects, Store: db, Splitter: splitter, TempDir: cfg.TempDir,
+		MaxBytes: cfg.MaxUploadMB << 20, Log: log}
+	a.pipeline = &review.Pipeline{Objects: a.objects, Store: db, Splitter: splitter, TempDir: cfg.TempDir, Log: log}
+	return a, nil
+}
+
+func (a *app) Close() error {
+	if err := a.db.Close(); err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	return nil
+}
+
+func (a *app) workerConfig() sqlstore.WorkerConfig {
+	return sqlstore.WorkerConfig{SplitConcurrency: a.cfg.SplitWorkers, JobTimeout: a.cfg.JobTimeout,
+		RetryBase: a.cfg.RetryBase, PollInterval: a.cfg.PollInterval, Log: a.log}
+}
+
+// loadConfig parses a command's flags (and the environment) into a Config; extra
+// lets a command add its own flags first.
+func loadConfig(name string, args []string, std stdio, extra func(fs *flag.FlagSet)) (Config, []string, error) {
+	var cfg Config
+	fs, err := newFlagSet(name, std, &cfg)
+	if err != nil {
+		return cfg, nil, err
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	if err := parse(fs, args); err != nil {
+		return cfg, nil, err
+	}
+	if err := cfg.finish(); err != nil {
+		return cfg, nil, err
+	}
+	return cfg, fs.Args(), nil
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"papergate/review"
+	"papergate/storage/sqlstore"
+	"papergate/web"
+)
+
+// shutdownGrace is how long in-flight requests and jobs get to finish on shutdown;
+// jobs still running then are cancelled and retried by the next worker.
+const shutdownGrace = 25 * time.Second
+
+// cmdServe runs the web UI, the JSON API and the background workers.
+func cmdServe(ctx context.Context, args []string, std stdio) error {
+	cfg, rest, err := loadConfig("serve", args, std, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("serve takes no arguments")
+	}
+	log := cfg.logger(std)
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.ensureAdmin(ctx, std); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	workers, err := a.db.StartWorkers(ctx, a.pipeline, a.workerConfig())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	ready := map[string]web.Checker{"database": a.db}
+	if a.pinger != nil {
+		ready["objects"] = a.pinger
+	}
+	srv := &http.Server{
+		Handler: web.New(web.Config{Documents: a.db, Ingester: a.ingester, Tokens: a.db, Ready: ready,
+			MaxUploadBytes: cfg.MaxUploadMB << 20, Log: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("papergate serving", "addr", ln.Addr().String(), "db", string(a.db.Dialect()), "objects", a.objectsName())
+	fmt.Fprintf(std.err, "papergate: listening on http://%s\n", ln.Addr())
+
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if herr := srv.Shutdown(sctx); herr != nil && err == nil {
+		err = fmt.Errorf("http shutdown: %w", herr)
+	}
+	if werr := workers.Stop(sctx); werr != nil && err == nil {
+		err = werr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// cmdWorker runs the background workers only: scale-out processes that share one
+// PostgreSQL and one MinIO with the server.
+func cmdWorker(ctx context.Context, args []string, std stdio) error {
+	cfg, rest, err := loadConfig("worker", args, std, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErrorf("worker takes no arguments")
+	}
+	log := cfg.logger(std)
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	workers, err := a.db.StartWorkers(ctx, a.pipeline, a.workerConfig())
+	if err != nil {
+		return err
+	}
+	log.Info("papergate worker started", "db", string(a.db.Dialect()), "objects", a.objectsName(), "split_workers", cfg.SplitWorkers)
+	<-ctx.Done()
+	log.Info("worker stopping: finishing running jobs")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	return workers.Stop(sctx)
+}
+
+func (a *app) objectsName() string {
+	if a.cfg.S3Endpoint != "" {
+		return "s3://" + a.cfg.S3Endpoint + "/" + a.cfg.S3Bucket
+	}
+	return a.cfg.ObjectsDir
+}
+
+// ensureAdmin creates the first account on first start and prints its password once.
+func (a *app) ensureAdmin(ctx context.Context, std stdio) error {
+	n, err := a.db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := review.NewSecret("", 15)
+	hash, err := review.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	if _, err := a.db.CreateUser(ctx, "admin", review.RoleAdmin, hash); err != nil {
+		if errors.Is(err, review.ErrConflict) { // another process made it first
+			return nil
+		}
+		return err
+	}
+	fmt.Fprintf(std.err, "papergate: first start: created user \"admin\" with password %s\npapergate: it is shown only this once; keep it safe.\n", pw)
+	return nil
+}
+
+var _ sqlstore.Stages = (*review.Pipeline)(nil)

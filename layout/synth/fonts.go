@@ -1,0 +1,273 @@
+package synth
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+)
+
+// fontRole is what a font is used for on the page.
+type fontRole int
+
+const (
+	roleSong fontRole = iota // printed text (a Song/Ming face)
+	roleHei                  // headings, seals, some typed values (a bold sans face)
+	roleKai                  // hand-like writing (a Kai face)
+	numRoles
+)
+
+// fontCandidate is one place a font may be installed and the Debian package that installs it.
+type fontCandidate struct {
+	file  string // file name, searched in fontDirs
+	index int    // font index inside a .ttc collection
+	pkg   string // Debian package
+}
+
+// roleFonts lists, per role, the fonts tried in order.
+var roleFonts = [numRoles][]fontCandidate{
+	roleSong: {{"uming.ttc", 0, "fonts-arphic-uming"}, {"wqy-zenhei.ttc", 0, "fonts-wqy-zenhei"}},
+	roleHei:  {{"wqy-zenhei.ttc", 0, "fonts-wqy-zenhei"}, {"uming.ttc", 0, "fonts-arphic-uming"}},
+	roleKai:  {{"ukai.ttc", 0, "fonts-arphic-ukai"}},
+}
+
+// fontDirs are the directories searched for fonts, after Options.FontDir.
+var fontDirs = []string{
+	"/usr/share/fonts/truetype/arphic",
+	"/usr/share/fonts/truetype/arphic-uming",
+	"/usr/share/fonts/truetype/arphic-ukai",
+	"/usr/share/fonts/truetype/wqy",
+	"/usr/share/fonts/opentype/arphic",
+	"/usr/share/fonts/truetype",
+	"/usr/local/share/fonts",
+	"/usr/share/fonts",
+}
+
+// fontSet holds the parsed faces a Generator draws with. It is read-only after
+// loadFonts and safe for concurrent use (each renderer keeps its own sfnt.Buffer).
+type fontSet struct {
+	faces [numRoles]*sfnt.Font
+	upem  [numRoles]float64
+}
+
+// loadFonts finds and parses one font per role. extraDir, if not empty, is searched first.
+func loadFonts(extraDir string) (*fontSet, error) {
+	dirs := fontDirs
+	if extraDir != "" {
+		dirs = append([]string{extraDir}, dirs...)
+	}
+	fs := &fontSet{}
+	parsed := map[string]*sfnt.Font{} // one parse per file+index, shared between roles
+	for role := range numRoles {
+		var tried []string
+		for _, c := range roleFonts[role] {
+			key := fmt.Sprintf("%s#%d", c.file, c.index)
+			if f, ok := parsed[key]; ok {
+				fs.faces[role] = f
+				break
+			}
+			path := findFile(dirs, c.file)
+			if path == "" {
+				tried = append(tried, fmt.Sprintf("%s (Debian package %s)", c.file, c.pkg))
+				continue
+			}
+			f, err := parseFontFile(path, c.index)
+			if err != nil {
+				return nil, fmt.Errorf("synth: font %s: %w", path, err)
+			}
+			parsed[key] = f
+			fs.faces[role] = f
+			break
+		}
+		if fs.faces[role] == nil {
+			return nil, fmt.Errorf("synth: no font found for %s: looked for %v in %v; install it with `apt-get install -y %s`",
+				roleName(role), tried, dirs, roleFonts[role][0].pkg)
+		}
+		fs.upem[role] = float64(fs.faces[role].UnitsPerEm())
+	}
+	return fs, nil
+}
+
+func roleName(r fontRole) string {
+	switch r {
+	case roleSong:
+		return "printed text (Song/Ming)"
+	case roleHei:
+		return "headings (Hei)"
+	default:
+		return "hand-like writing (Kai)"
+	}
+}
+
+func findFile(dirs []string, name string) string {
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+	}
+	return ""
+}
+
+// parseFontFile parses font index of a .ttf/.otf file or .ttc collection.
+//
+// sfnt rejects tables that do not start on a 4-byte boundary, and the Debian
+// CJK collections have such tables, so a collection member is copied into a
+// fresh, aligned single-font file first.
+func parseFontFile(path string, index int) (*sfnt.Font, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) >= 4 && string(b[:4]) == "ttcf" {
+		b, err = extractTTC(b, index)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		b, err = realign(b, 0)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sfnt.Parse(b)
+}
+
+// extractTTC returns font i of a TrueType collection as a stand-alone, aligned font file.
+func extractTTC(b []byte, i int) ([]byte, error) {
+	be := binary.BigEndian
+	if len(b) < 12 {
+		return nil, errors.New("short collection header")
+	}
+	n := int(be.Uint32(b[8:]))
+	if i < 0 || i >= n || len(b) < 12+4*n {
+		return nil, fmt.Errorf("font index %d not in collection of %d", i, n)
+	}
+	return realign(b, int(be.Uint32(b[12+4*i:])))
+}
+
+// realign copies the sfnt whose offset table starts at off into a new file with
+// every table 4-byte aligned.
+func realign(b []byte, off int) ([]byte, error) {
+	be := binary.BigEndian
+	if off < 0 || off+12 > len(b) {
+		return nil, errors.New("bad offset table")
+	}
+	nt := int(be.Uint16(b[off+4:]))
+	hdr := 12 + 16*nt
+	if off+hdr > len(b) {
+		return nil, errors.New("bad table directory")
+	}
+	size := hdr
+	for k := range nt {
+		size += int(be.Uint32(b[off+12+16*k+12:])) + 3
+	}
+	out := make([]byte, hdr, size)
+	copy(out, b[off:off+12])
+	for k := range nt {
+		r := b[off+12+16*k : off+12+16*k+16]
+		o, l := int(be.Uint32(r[8:])), int(be.Uint32(r[12:]))
+		if o < 0 || l < 0 || o+l > len(b) {
+			return nil, fmt.Errorf("table %q out of range", r[:4])
+		}
+		for len(out)%4 != 0 {
+			out = append(out, 0)
+		}
+		copy(out[12+16*k:], r[:8])
+		be.PutUint32(out[12+16*k+8:], uint32(len(out)))
+		be.PutUint32(out[12+16*k+12:], uint32(l))
+		out = append(out, b[o:o+l]...)
+	}
+	return out, nil
+}
+
+// seg is one outline segment in em units (1 = the em square), +y down.
+type seg struct {
+	op  sfnt.SegmentOp
+	pts [3][2]float32
+}
+
+// glyph is a rune's outline in one role's face, in em units.
+type glyph struct {
+	segs    []seg
+	advance float64 // em units
+	missing bool    // no face had the rune; segs is empty
+}
+
+// glyphSource loads and caches outlines. One per renderer; not safe for concurrent use.
+type glyphSource struct {
+	fs    *fontSet
+	buf   sfnt.Buffer
+	cache map[glyphKey]*glyph
+}
+
+type glyphKey struct {
+	role fontRole
+	r    rune
+}
+
+func newGlyphSource(fs *fontSet) *glyphSource {
+	return &glyphSource{fs: fs, cache: make(map[glyphKey]*glyph, 1024)}
+}
+
+// get returns the outline of r in role's face, falling back to the other faces.
+func (g *glyphSource) get(role fontRole, r rune) *glyph {
+	k := glyphKey{role, r}
+	if gl, ok := g.cache[k]; ok {
+		return gl
+	}
+	gl := g.load(role, r)
+	if gl == nil {
+		for alt := range numRoles {
+			if alt != role {
+				if gl = g.load(alt, r); gl != nil {
+					break
+				}
+			}
+		}
+	}
+	if gl == nil {
+		gl = &glyph{advance: 0.5, missing: true}
+		if r >= 0x2E80 {
+			gl.advance = 1
+		}
+	}
+	g.cache[k] = gl
+	return gl
+}
+
+func (g *glyphSource) load(role fontRole, r rune) *glyph {
+	f := g.fs.faces[role]
+	upem := g.fs.upem[role]
+	gi, err := f.GlyphIndex(&g.buf, r)
+	if err != nil || gi == 0 {
+		return nil
+	}
+	ppem := fixed.Int26_6(upem * 64)
+	adv, err := f.GlyphAdvance(&g.buf, gi, ppem, font.HintingNone)
+	if err != nil {
+		return nil
+	}
+	segs, err := f.LoadGlyph(&g.buf, gi, ppem, nil)
+	if err != nil {
+		return nil
+	}
+	gl := &glyph{advance: float64(adv) / 64 / upem, segs: make([]seg, len(segs))}
+	for i, s := range segs {
+		gl.segs[i].op = s.Op
+		for j := range 3 {
+			gl.segs[i].pts[j] = [2]float32{float32(float64(s.Args[j].X) / 64 / upem), float32(float64(s.Args[j].Y) / 64 / upem)}
+		}
+	}
+	return gl
+}
+
+// advance returns the advance width of r in role's face, in em units.
+func (g *glyphSource) advance(role fontRole, r rune) float64 {
+	return g.get(role, r).advance
+}
