@@ -15,6 +15,29 @@ test_pkgs=(chromium fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei)
 pkgs=("${runtime_pkgs[@]}")
 [ "$mode" = "--run" ] || pkgs+=("${test_pkgs[@]}")
 
+# Go: go.mod names the version; a machine without it gets that toolchain from the Go
+# module proxy (the same archive `go` itself downloads), unpacked to /usr/local/go.
+GO_VERSION=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$(dirname "$0")/../go.mod")
+need_go=1
+if command -v go >/dev/null 2>&1; then
+  have=$(go env GOVERSION | sed 's/^go//')
+  [ "$(printf '%s\n%s\n' "$GO_VERSION" "$have" | sort -V | head -1)" = "$GO_VERSION" ] && need_go=0
+fi
+if [ $need_go -eq 1 ]; then
+  echo "setup: installing Go $GO_VERSION into /usr/local/go" >&2
+  [ "$(id -u)" -eq 0 ] && S="" || S=sudo
+  $S apt-get update -qq && DEBIAN_FRONTEND=noninteractive $S apt-get install -y -qq curl unzip ca-certificates >/dev/null
+  arch=$(dpkg --print-architecture)
+  tmp=$(mktemp -d)
+  curl -fsSL -o "$tmp/go.zip" "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$GO_VERSION.linux-$arch.zip"
+  unzip -q "$tmp/go.zip" -d "$tmp"
+  $S rm -rf /usr/local/go && $S mv "$tmp/golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch" /usr/local/go
+  $S chmod +x /usr/local/go/bin/* /usr/local/go/pkg/tool/*/* 2>/dev/null || true
+  rm -rf "$tmp"
+  export PATH=/usr/local/go/bin:$PATH
+  echo "setup: Go installed; add /usr/local/go/bin to your PATH" >&2
+fi
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

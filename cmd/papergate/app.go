@@ -68,7 +68,8 @@ func (a *app) Close() error {
 
 func (a *app) workerConfig() sqlstore.WorkerConfig {
 	return sqlstore.WorkerConfig{SplitConcurrency: a.cfg.SplitWorkers, JobTimeout: a.cfg.JobTimeout,
-		RetryBase: a.cfg.RetryBase, PollInterval: a.cfg.PollInterval, Log: a.log}
+		RescueAfter: a.cfg.RescueAfter,
+		RetryBase:   a.cfg.RetryBase, PollInterval: a.cfg.PollInterval, Log: a.log}
 }
 
 // loadConfig parses a command's flags (and the environment) into a Config; extra

@@ -28,6 +28,7 @@ type Config struct {
 	TempDir      string
 	SplitWorkers int
 	JobTimeout   time.Duration
+	RescueAfter  time.Duration
 	RetryBase    time.Duration
 	MaxAttempts  int
 	PollInterval time.Duration
@@ -63,6 +64,7 @@ func (c *Config) settings() []setting {
 		{"tmp", "PAPERGATE_TMP", "", "directory for spooled uploads and page rendering (default: the system's)", str(&c.TempDir)},
 		{"split-workers", "PAPERGATE_SPLIT_WORKERS", "2", "documents split at once per process", integer(&c.SplitWorkers)},
 		{"job-timeout", "PAPERGATE_JOB_TIMEOUT", "30m", "a job running longer is cancelled and retried", dur(&c.JobTimeout)},
+		{"rescue-after", "PAPERGATE_RESCUE_AFTER", "0s", "a running job whose worker died is retried after this (0: job-timeout + 1m)", dur(&c.RescueAfter)},
 		{"retry-base", "PAPERGATE_RETRY_BASE", "5s", "first retry delay of a failed job, doubled each attempt", dur(&c.RetryBase)},
 		{"max-attempts", "PAPERGATE_MAX_ATTEMPTS", "5", "attempts before a document is marked failed", integer(&c.MaxAttempts)},
 		{"poll-interval", "PAPERGATE_POLL_INTERVAL", "1s", "how often idle workers look for jobs", dur(&c.PollInterval)},

@@ -628,7 +628,7 @@ func (g *valueGen) text(f *layout.Field) string {
 		var b strings.Builder
 		for i, k := range g.rng.Perm(len(pool))[:n] {
 			if n > 1 {
-				fmt.Fprintf(&b, "%d．", i+1)
+				fmt.Fprintf(&b, "%d、", i+1)
 			}
 			b.WriteString(pool[k])
 		}

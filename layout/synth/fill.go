@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"papergate/layout"
@@ -34,6 +35,70 @@ type filler struct {
 	w    *writer // the person (or typist) who fills in the values
 	sign *writer // the leader who signs and dates, always by hand
 	rng  *rand.Rand
+	// circled holds, per page, the option numbers circled in the printed list
+	// instead of writing the code in the blank.
+	circled map[*page][]circledOption
+}
+
+// circledOption is one printed option number circled by the respondent.
+type circledOption struct {
+	field string
+	code  int
+	r     rect
+}
+
+// chooseCircled picks a few code and codes answers that the respondent marks
+// by circling the options in the printed list, leaving the blank empty
+// (FIELDS.md §3: the options circled count when the blank is empty).
+func (fl *filler) chooseCircled(pages []*page) {
+	fl.circled = map[*page][]circledOption{}
+	for _, form := range fl.a.forms {
+		// Paragraphs whose options belong to more than one field are ambiguous.
+		owners := map[int]int{}
+		for _, f := range form.Fields {
+			for _, p := range f.Anchor.OptionParagraphs {
+				owners[p]++
+			}
+		}
+		for _, f := range form.Fields {
+			if (f.Type != layout.TypeCode && f.Type != layout.TypeCodes) || len(f.Anchor.OptionParagraphs) == 0 {
+				continue
+			}
+			v := fl.a.values[f.ID]
+			if v == nil || fl.a.written[f.ID] == "" || fl.rng.Float64() > 0.07 {
+				continue
+			}
+			var codes []int
+			switch x := v.(type) {
+			case int64:
+				codes = []int{int(x)}
+			case []int:
+				codes = x
+			}
+			var found []circledOption
+			var on []*page
+			for _, c := range codes {
+				for _, p := range pages {
+					if p.form != form.ID || p.continuation {
+						continue
+					}
+					for _, o := range p.options {
+						if o.code == c && slices.Contains(f.Anchor.OptionParagraphs, o.para) && owners[o.para] == 1 {
+							found = append(found, circledOption{field: f.ID, code: c, r: o.r})
+							on = append(on, p)
+						}
+					}
+				}
+			}
+			if len(found) != len(codes) {
+				continue // an option is not printed where expected: write the code instead
+			}
+			delete(fl.a.written, f.ID)
+			for i, c := range found {
+				fl.circled[on[i]] = append(fl.circled[on[i]], c)
+			}
+		}
+	}
 }
 
 // fill writes every answer that belongs on p.
@@ -66,6 +131,11 @@ func (fl *filler) fill(p *page) *filled {
 		case regCell:
 			out.inks = append(out.inks, fl.cell(rg, &out.marks)...)
 		}
+	}
+	for _, c := range fl.circled[p] {
+		ops, box := fl.w.ring(c.r, c.field)
+		out.inks = append(out.inks, ops...)
+		out.marks = append(out.marks, mark{field: c.field, kind: "circle", option: c.code, r: c.r, ticked: true, ink: box})
 	}
 	return out
 }
@@ -231,10 +301,13 @@ func (fl *filler) stamp(p *filled, t printer, unitName, signer string, withSeal 
 		p.seal = newSeal(fl.rng, unitName, cx, cy)
 		p.inks = append(p.inks, inkOp{kind: inkSeal, seal: p.seal})
 	}
+	// The leader signs below the last line, left of the seal (which often
+	// covers part of the signature or the last lines).
 	size := t.size * (1.4 + fl.rng.Float64()*0.5)
 	sx := cx - R*(1.3+fl.rng.Float64()*1.2) - size*float64(len([]rune(signer)))
 	sx = math.Max(sx, t.marginL)
-	sy := cy + R*(fl.rng.Float64()*0.6)
+	sy := math.Max(cy+R*0.2, p.textBottom+size*(1.1+fl.rng.Float64()*0.8))
+	sy = math.Min(sy, a4H-t.marginB*0.7)
 	p.inks = append(p.inks, fl.sign.signature(signer, sx, sy, size)...)
 	if fl.rng.Float64() < 0.5 {
 		// The date of signing, by hand.

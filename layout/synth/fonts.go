@@ -61,6 +61,11 @@ func loadFonts(extraDir string) (*fontSet, error) {
 	if extraDir != "" {
 		dirs = append([]string{extraDir}, dirs...)
 	}
+	return loadFontsFrom(dirs)
+}
+
+// loadFontsFrom finds the fonts in dirs only.
+func loadFontsFrom(dirs []string) (*fontSet, error) {
 	fs := &fontSet{}
 	parsed := map[string]*sfnt.Font{} // one parse per file+index, shared between roles
 	for role := range numRoles {
@@ -195,8 +200,7 @@ type seg struct {
 // glyph is a rune's outline in one role's face, in em units.
 type glyph struct {
 	segs    []seg
-	advance float64 // em units
-	missing bool    // no face had the rune; segs is empty
+	advance float64 // em units; a rune no face has is drawn as nothing
 }
 
 // glyphSource loads and caches outlines. One per renderer; not safe for concurrent use.
@@ -232,7 +236,7 @@ func (g *glyphSource) get(role fontRole, r rune) *glyph {
 		}
 	}
 	if gl == nil {
-		gl = &glyph{advance: 0.5, missing: true}
+		gl = &glyph{advance: 0.5}
 		if r >= 0x2E80 {
 			gl.advance = 1
 		}

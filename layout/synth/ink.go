@@ -281,6 +281,25 @@ func (w *writer) tick(r rect, size float64, field string) ([]inkOp, rect) {
 	}
 }
 
+// ring draws a quick hand-drawn loop around r (a circled option number).
+func (w *writer) ring(r rect, field string) ([]inkOp, rect) {
+	cx, cy := (r.x0+r.x1)/2, (r.y0+r.y1)/2
+	rx := r.w()/2*1.25 + w.rng.Float64()*r.w()*0.15
+	ry := r.h()/2*1.1 + w.rng.Float64()*r.h()*0.15
+	tilt := (w.rng.Float64()*2 - 1) * 0.3
+	start := w.rng.Float64() * 2 * math.Pi
+	sweep := 2*math.Pi + 0.3 + w.rng.Float64()*0.5 // the pen overshoots where it began
+	var pts [][2]float64
+	for i := 0; i <= 12; i++ {
+		a := start + sweep*float64(i)/12
+		k := 1 + (w.rng.Float64()*2-1)*0.06 + 0.08*float64(i)/12 // spiralling out a little
+		x, y := rx*k*math.Cos(a), ry*k*math.Sin(a)
+		x, y = x*math.Cos(tilt)-y*math.Sin(tilt), x*math.Sin(tilt)+y*math.Cos(tilt)
+		pts = append(pts, [2]float64{cx + x, cy + y})
+	}
+	return w.strokeOp(pts, w.h.stroke, field)
+}
+
 // strokeOp is a pen stroke through pts (page points), slightly wobbly.
 func (w *writer) strokeOp(pts [][2]float64, width float64, field string) ([]inkOp, rect) {
 	smooth := catmull(pts, 6)

@@ -110,15 +110,6 @@ func (o *outline) quadTo(x1, y1, x, y float64) {
 	o.segs = append(o.segs, seg{op: sfnt.SegmentOpQuadTo, pts: [3][2]float32{{float32(x1), float32(y1)}, {float32(x), float32(y)}}})
 }
 
-// rect adds a closed rectangle.
-func (o *outline) rect(x0, y0, x1, y1 float64) {
-	o.moveTo(x0, y0)
-	o.lineTo(x1, y0)
-	o.lineTo(x1, y1)
-	o.lineTo(x0, y1)
-	o.lineTo(x0, y0)
-}
-
 // circle adds a closed circle; ccw reverses the direction (for holes).
 func (o *outline) circle(cx, cy, r float64, ccw bool) {
 	const n = 48

@@ -23,8 +23,8 @@ type scanner struct {
 	black   float64    // tone curve: input level that becomes black
 	white   float64    // tone curve: input level that becomes white
 	gamma   float64
-	blur    int        // 0 none, 1 light, 2 heavier
-	w, h    int        // page image size in pixels
+	blur    int // 0 none, 1 light, 2 heavier
+	w, h    int // page image size in pixels
 }
 
 func newScanner(rng *rand.Rand, dpi int) scanner {
@@ -54,6 +54,15 @@ func newScanner(rng *rand.Rand, dpi int) scanner {
 		s.blur = 2
 	}
 	return s
+}
+
+// compact switches s to small output: grey, low JPEG quality, white paper.
+func (s *scanner) compact() {
+	s.gray = true
+	s.quality = 40
+	s.white = math.Min(s.white, s.paper[0]-8)
+	s.noise = math.Min(s.noise, 1)
+	s.blur = max(s.blur, 2)
 }
 
 // pageScan is how one sheet lay on the scanner glass and how the lamp lit it.

@@ -65,13 +65,17 @@ func (s *sealSpec) outline(gs *glyphSource) []seg {
 	// The name round the rim, each character upright toward the rim.
 	rs := []rune(s.name)
 	n := len(rs)
+	// Characters as large as the rim allows: at most 0.27 R, and all of them
+	// within 270° of arc.
+	maxSpan := 270 * math.Pi / 180
 	size := R * 0.27
-	if n > 14 {
-		size = R * 0.27 * 14 / float64(n)
+	for range 4 {
+		rt := R - s.ring - size*0.72
+		size = math.Min(R*0.27, rt*maxSpan/(float64(n)*0.95))
 	}
 	rt := R - s.ring - size*0.72 // radius of the characters' centres
-	step := size * 0.98 / rt     // angle per character
-	span := math.Min(step*float64(n-1), 250*math.Pi/180)
+	step := size * 1.02 / rt     // angle per character
+	span := math.Min(step*float64(n-1), maxSpan)
 	if n > 1 {
 		step = span / float64(n-1)
 	}

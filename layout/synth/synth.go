@@ -41,6 +41,10 @@ type Options struct {
 	FontDir string
 	// Catalog is the form definitions; nil means layout.Default().
 	Catalog *layout.Catalog
+	// Compact makes small files, as an office copier scanning to e-mail does:
+	// grey, JPEG quality 40, the paper cleaned to white, slightly soft. For
+	// fixtures kept in a repository.
+	Compact bool
 }
 
 // Generator makes synthetic returns. It is safe for concurrent use: each
@@ -197,6 +201,9 @@ func (g *Generator) Generate(index int) (*Return, error) {
 	hand := newHand(rFill, typed, pr.toner)
 	w := &writer{h: hand, gs: gs, rng: rFill}
 	fl := &filler{a: a, w: w, rng: rFill, sign: &writer{h: handFor(hand, rFill), gs: gs, rng: rFill}}
+	if !typed {
+		fl.chooseCircled(pages)
+	}
 	var sheets []*filled
 	for _, p := range pages {
 		sheets = append(sheets, fl.fill(p))
@@ -228,6 +235,9 @@ func (g *Generator) Generate(index int) (*Return, error) {
 		dpi = 200 + rScan.IntN(101)
 	}
 	sc := newScanner(rScan, dpi)
+	if g.opts.Compact {
+		sc.compact()
+	}
 	facts.DPI, facts.Gray = dpi, sc.gray
 	var pdfPages []pdfPage
 	var boxPages []boxPage
@@ -310,7 +320,8 @@ func continuation(form *layout.Form, a *answers) []tableGrid {
 
 // flow typesets a whole template.
 func (t *typesetter) flow(lines []layout.PaperLine, form *layout.Form) {
-	for _, l := range lines {
+	for i, l := range lines {
+		t.para = i
 		switch l.Kind {
 		case layout.LineTitle:
 			text := ""

@@ -150,7 +150,6 @@ func (t *typesetter) table(g tableGrid) {
 		}
 		t.y = bot
 		t.cur.textBottom = bot
-		t.cur.lastLineX = xs[len(xs)-1]
 	}
 	flushSection(len(g.t.Rows))
 	t.y += t.p.size * 0.5

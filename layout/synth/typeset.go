@@ -106,10 +106,17 @@ type page struct {
 	glyphs       []glyphOp
 	rules        []ruleOp
 	regions      []region
-	textBottom   float64 // bottom of the last printed line
-	lastLineX    float64 // right end of the last printed line
-	pageNo       int     // printed page number, 0 for none
-	continuation bool    // a continuation sheet (续表) attached after the form
+	textBottom   float64       // bottom of the last printed line
+	options      []optionGlyph // printed circled option numbers (①…), for answers circled in the list
+	pageNo       int           // printed page number, 0 for none
+	continuation bool          // a continuation sheet (续表) attached after the form
+}
+
+// optionGlyph is a printed circled option number in a paragraph of the template.
+type optionGlyph struct {
+	para int // index of the paragraph in the form's template
+	code int // ③ → 3
+	r    rect
 }
 
 // typesetter lays template paragraphs out onto pages.
@@ -120,6 +127,7 @@ type typesetter struct {
 	pages []*page
 	cur   *page
 	y     float64 // top of the next line
+	para  int     // index of the template paragraph being set
 }
 
 func newTypesetter(p printer, gs *glyphSource, form string) *typesetter {
@@ -306,6 +314,10 @@ func (t *typesetter) placeLine(line []atom, role fontRole, size, lh float64, cen
 				if r != ' ' && r != '\t' && r != '\u3000' {
 					t.cur.glyphs = append(t.cur.glyphs, glyphOp{role: role, r: r, x: gx, y: base, size: size, advance: g.advance * size})
 				}
+				if r >= '①' && r <= '⑳' {
+					t.cur.options = append(t.cur.options, optionGlyph{para: t.para, code: int(r-'①') + 1,
+						r: rect{gx, base - size*0.88, gx + g.advance*size, base + size*0.12}})
+				}
 				gx += g.advance * size
 			}
 		case atomBox:
@@ -341,7 +353,6 @@ func (t *typesetter) placeLine(line []atom, role fontRole, size, lh float64, cen
 	}
 	t.y += lh
 	t.cur.textBottom = t.y
-	t.cur.lastLineX = x - gap
 }
 
 // openArea reserves space under an open question for a written answer.
@@ -354,6 +365,7 @@ func (t *typesetter) openArea(id string) {
 		r: rect{t.p.marginL, t.y, t.p.marginL + t.textW(), t.y + h},
 	})
 	t.y += h
+	t.cur.textBottom = t.y // the answer written here belongs to the page's content
 }
 
 // title typesets a centred heading.

@@ -22,8 +22,8 @@ type speller struct {
 	// habits of this writer, fixed per return
 	circled  bool // writes codes as ①③ rather than 1、3
 	sep      string
-	fullW    bool // a typist whose input method gives full-width digits
-	fallback int  // how many variants failed to normalise (for tests)
+	fullW    bool     // a typist whose input method gives full-width digits
+	fallback []string // variants that failed to normalise, for tests
 }
 
 func newSpeller(rng *rand.Rand, typed bool) *speller {
@@ -40,7 +40,7 @@ func (s *speller) spell(f *layout.Field, v any) string {
 	if s.ok(f, v, w) {
 		return w
 	}
-	s.fallback++
+	s.fallback = append(s.fallback, f.ID+": "+w)
 	return plain(f, v)
 }
 
@@ -90,7 +90,8 @@ func circled(n int) string {
 	return strconv.Itoa(n)
 }
 
-// fullWidth turns ASCII digits (and letters, if letters) into full-width forms.
+// fullWidth turns ASCII digits (and letters and dashes, if letters) into
+// full-width forms, as a Chinese input method in full-width mode types them.
 func fullWidth(s string, letters bool) string {
 	return strings.Map(func(r rune) rune {
 		switch {
@@ -198,7 +199,13 @@ func (s *speller) variant(f *layout.Field, v any) string {
 	case layout.TypeText:
 		t := v.(string)
 		if s.fullW && s.chance(0.5) {
-			return fullWidth(t, true)
+			// Text keeps punctuation as written, so only letters and digits go full-width.
+			return strings.Map(func(r rune) rune {
+				if r == '-' {
+					return r
+				}
+				return []rune(fullWidth(string(r), true))[0]
+			}, t)
 		}
 		return t
 	}
@@ -220,7 +227,12 @@ func (s *speller) number(f *layout.Field, x float64, isInt bool) string {
 	case x >= 1000 && s.chance(0.3):
 		out = thousands(base)
 	}
-	if !strings.HasSuffix(out, "万") && !strings.HasSuffix(out, "元") && s.chance(0.35) {
+	// The unit is written now and then, rarely when it is printed after the blank.
+	pUnit := 0.35
+	if unit != "" && strings.HasPrefix(strings.TrimSpace(f.Anchor.After), unit) {
+		pUnit = 0.08
+	}
+	if !strings.HasSuffix(out, "万") && !strings.HasSuffix(out, "元") && s.chance(pUnit) {
 		switch unit {
 		case "万元":
 			out += pick(s.rng, []string{"万元", "万"})

@@ -216,3 +216,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return tx.Commit()
 }
+
+// QueryRow runs a read-only query, for tests and diagnostics that look at the
+// database directly.
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.db.QueryRowContext(ctx, query, args...)
+}
