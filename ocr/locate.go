@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"image"
+	"sort"
 )
 
 // charAt returns the page and box where template character ti was read: the
@@ -124,9 +125,9 @@ func (p *page) leftMargin() int {
 	if len(xs) == 0 {
 		return 0
 	}
-	m := median(xs)
-	// The 5th percentile is the margin; most lines start there.
-	return int(xs[len(xs)/20]*0 + m*0 + xs[len(xs)/20])
+	sort.Float64s(xs)
+	// The 5th percentile: most lines start at the margin.
+	return int(xs[len(xs)/20])
 }
 
 func absI(x int) int {

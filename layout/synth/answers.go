@@ -285,7 +285,7 @@ func (g *valueGen) codes(f *layout.Field) any {
 	var out []int
 	for _, c := range cand {
 		o, _ := f.Option(c)
-		p := 0.55 - 0.03*float64(len(out))
+		p := 0.45 - 0.05*float64(len(out))
 		if strings.Contains(o.Label, "其他") {
 			p = 0.1
 		}
@@ -496,8 +496,8 @@ func (g *valueGen) phone(f *layout.Field) string {
 		// Vendors' project managers often give a mobile number.
 		return pick(g.rng, []string{"13", "13", "15"}) + fmt.Sprint(g.rng.IntN(10)) + fmt.Sprintf("%08d", g.rng.IntN(100000000))
 	}
-	if g.rng.Float64() < 0.15 {
-		s += "-" + fmt.Sprint(100+g.rng.IntN(900))
+	if !strings.HasSuffix(f.ID, ".fax") && g.rng.Float64() < 0.15 {
+		s += "-" + fmt.Sprint(100+g.rng.IntN(900)) // an extension
 	}
 	return s
 }
@@ -575,7 +575,10 @@ func (g *valueGen) text(f *layout.Field) string {
 		}
 		return u.provName
 	case strings.HasSuffix(id, ".title"):
-		return pick(g.rng, titles)
+		if u.level == "province" {
+			return pick(g.rng, provTitles)
+		}
+		return pick(g.rng, cityTitles)
 	case strings.Contains(l, "综合管理部门"):
 		return pick(g.rng, mgmtDepts)
 	case strings.Contains(l, "运营商"):
@@ -657,21 +660,29 @@ func (g *valueGen) addIssues() {
 			}
 		}
 	}
-	if len(faxes) > 0 && g.rng.Float64() < 0.5 {
-		id := pick(g.rng, faxes)
-		raw := pick(g.rng, []string{"同上", "不详"})
-		delete(g.a.values, id)
-		g.a.issues[id] = layout.Issue{Raw: raw, Reason: "not a phone number"}
-		g.a.written[id] = raw
-		return
-	}
-	if len(phones) > 0 {
-		id := pick(g.rng, phones)
+	var id, raw string
+	switch {
+	case len(faxes) > 0 && g.rng.Float64() < 0.5:
+		id = pick(g.rng, faxes)
+		raw = pick(g.rng, []string{"同上", "不详"})
+	case len(phones) > 0:
+		id = pick(g.rng, phones)
 		v := g.a.values[id].(string)
 		_, num, _ := strings.Cut(v, "-")
-		second := num[:len(num)-2] + fmt.Sprintf("%02d", g.rng.IntN(100))
-		raw := v + "、" + second
-		g.a.issues[id] = layout.Issue{Raw: raw, Reason: "second phone number dropped"}
-		g.a.written[id] = raw
+		raw = v + "、" + num[:len(num)-2] + fmt.Sprintf("%02d", g.rng.IntN(100))
+	default:
+		return
 	}
+	// The issue is what layout makes of the entry, so truth and recognition agree.
+	v, iss := layout.Normalize(g.a.fields[id], raw)
+	if iss == nil {
+		return
+	}
+	if v == nil {
+		delete(g.a.values, id)
+	} else {
+		g.a.values[id] = v
+	}
+	g.a.issues[id] = *iss
+	g.a.written[id] = raw
 }

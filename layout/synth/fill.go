@@ -233,17 +233,15 @@ func (fl *filler) cell(rg region, marks *[]mark) []inkOp {
 			base = rg.r.y0 + size*1.05
 		}
 		area := rg.r
-		all, box := fl.w.fit(joined, area, base, size, ids[0], maxLines, 0.96)
-		// Attribute the ink to the parts in writing order, by character count.
+		all, _ := fl.w.fit(joined, area, base, size, ids[0], maxLines, 0.96)
+		// Attribute the ink to the parts in writing order, by character count: the
+		// main value's characters, then the part's (at most one part applies).
 		nMain := len([]rune(parts[0]))
 		ci := 0
 		for _, op := range all {
 			id := ids[0]
 			if ci >= nMain && len(ids) > 1 {
-				id = ids[len(ids)-1]
-				if len(ids) > 2 {
-					id = ids[1]
-				}
+				id = ids[1]
 			}
 			op.field = id
 			ops = append(ops, op)
@@ -252,7 +250,6 @@ func (fl *filler) cell(rg region, marks *[]mark) []inkOp {
 				ci++
 			}
 		}
-		_ = box
 		for i, id := range ids {
 			textOf[id] = parts[i]
 		}

@@ -198,24 +198,25 @@ func encodeJPEG(out *bytes.Buffer, y, cb, cr []uint8, w, h, quality int) {
 // last row and column past the edges. It reports whether the block is flat.
 func fetch(b *block, p []uint8, w, h, x0, y0 int) bool {
 	first := p[min(y0, h-1)*w+min(x0, w-1)]
-	flat := true
+	var diff uint8
 	for j := range 8 {
 		row := p[min(y0+j, h-1)*w:]
+		dst := b[8*j : 8*j+8 : 8*j+8]
 		if x0+8 <= w {
 			r := row[x0 : x0+8 : x0+8]
 			for i, v := range r {
-				b[8*j+i] = int32(v)
-				flat = flat && v == first
+				dst[i] = int32(v)
+				diff |= v ^ first
 			}
 			continue
 		}
-		for i := range 8 {
+		for i := range dst {
 			v := row[min(x0+i, w-1)]
-			b[8*j+i] = int32(v)
-			flat = flat && v == first
+			dst[i] = int32(v)
+			diff |= v ^ first
 		}
 	}
-	return flat
+	return diff == 0
 }
 
 // emit writes the low nBits bits of bits (nBits ≤ 16), stuffing 0x00 after 0xff.

@@ -174,7 +174,8 @@ func pickPerson(rng *rand.Rand) person {
 func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
 var (
-	titles        = []string{"主任", "副主任", "处长", "副处长", "科长", "副科长", "副局长", "局长助理", "副厅长", "主任科员"}
+	provTitles    = []string{"主任", "副主任", "处长", "副处长", "副厅长", "调研员", "主任科员"}
+	cityTitles    = []string{"主任", "副主任", "科长", "副科长", "副局长", "局长助理", "处长"}
 	mgmtDepts     = []string{"规划财务处", "办公室", "信息处", "统计信息处", "综合计划处", "规划统计处", "计划财务处", "信息化办公室"}
 	carriers      = []string{"中国电信", "中国网通", "中国移动", "中国联通", "中国铁通", "电信", "网通"}
 	callOrgs      = []string{"信息中心", "局办公室", "就业局", "社保中心", "厅信息中心", "劳动保障监察支队", "社会保险事业管理局"}

@@ -133,8 +133,8 @@ func (s scanner) finish(c *canvas, p pageScan, rng *rand.Rand) ([]byte, error) {
 			row := c.pix[y*w*4 : y*w*4+w*4]
 			out := Y[y*w : y*w+w]
 			for x := range out {
-				i := x * 4
-				out[x] = uint8((uint32(row[i])*77 + uint32(row[i+1])*150 + uint32(row[i+2])*29) >> 8)
+				px := row[x*4 : x*4+3 : x*4+3]
+				out[x] = uint8((uint32(px[0])*77 + uint32(px[1])*150 + uint32(px[2])*29) >> 8)
 			}
 		}
 		cb, cr = make([]uint8, cw*ch), make([]uint8, cw*ch)

@@ -1,21 +1,3 @@
-// Package synth makes synthetic filled returns of the 2006 劳动保障信息系统普查表:
-// scanned-looking PDFs of the printed forms with answers written or typed in,
-// ticks, an official red seal and a signature, together with their ground truth
-// in the JSON shape of FIELDS.md §6 and, for recognition developers, the pixel
-// boxes of every blank, tick box and table cell.
-//
-// Answers are drawn at random but valid under the codebook (layout's field
-// definitions: when-chains, options, bounds, checks, exclusive codes, table
-// columns and links). Their written form varies like real writing (③ or 3,
-// 2001年3月 or 2001.3, 约300, (0571)87654321 …) and always normalises back to the
-// truth with layout.Normalize. The printed forms come from layout's paper
-// templates, flowed onto A4 like a word processor would with per-return fonts
-// sizes, margins and line spacing; each page then goes through simulated
-// scanning (skew, shift, scale, lamp unevenness, noise, blur, JPEG artefacts,
-// grey or colour, now and then upside down).
-//
-// Everything is drawn from one math/rand/v2 source seeded from (seed, index), so
-// the same seed gives byte-identical files.
 package synth
 
 import (
@@ -32,6 +14,7 @@ import (
 
 // Options configures a Generator.
 type Options struct {
+	// Seed and a return's index seed everything drawn for that return.
 	Seed uint64
 	// DPI is the scan resolution; 0 draws one from 200–300 per return.
 	DPI int

@@ -151,8 +151,11 @@ func TestWrittenNormalizes(t *testing.T) {
 			f := a.fields[id]
 			got, iss := layout.Normalize(f, w)
 			if want, ok := a.issues[id]; ok {
-				if iss == nil || iss.Raw != want.Raw {
-					t.Errorf("seed %d: %s: %q gives issue %v, want raw %q", seed, id, w, iss, want.Raw)
+				if iss == nil || *iss != want {
+					t.Errorf("seed %d: %s: %q gives issue %v, want %v", seed, id, w, iss, want)
+				}
+				if !sameValue(got, a.values[id]) {
+					t.Errorf("seed %d: %s: %q normalises to %#v, want %#v", seed, id, w, got, a.values[id])
 				}
 				continue
 			}

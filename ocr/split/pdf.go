@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
@@ -22,7 +23,12 @@ import (
 
 const maxEmbeddedImage = 256 << 20
 
+var disableConfigDir sync.Once
+
 func pdfConfig() *model.Configuration {
+	// pdfcpu would otherwise create and read ~/.config/pdfcpu (user fonts, a YAML
+	// config) on first use: state the splitter neither needs nor should depend on.
+	disableConfigDir.Do(api.DisableConfigDir)
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
 	return conf
@@ -110,6 +116,9 @@ func embeddedScan(pdf *model.Context, n int, widthPt float64, maxPixels int64) (
 		}
 		if st.IsImgMask || st.HasImgMask || st.HasSMask {
 			return review.PageImage{}, false, nil
+		}
+		if err := checkSize(st.Width, st.Height, maxPixels); err != nil {
+			return review.PageImage{}, false, err // refuse before decoding a bomb
 		}
 		last := st.Filter
 		if i := strings.LastIndex(last, ","); i >= 0 {

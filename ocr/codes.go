@@ -1,0 +1,386 @@
+package ocr
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"sort"
+	"strings"
+
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/image/vector"
+
+	"papergate/layout"
+)
+
+// Option codes are written as circled numbers (①…⑬), plain numbers ("1、3",
+// "(3)"), and in table links also column letters and Roman numerals.
+// Tesseract's Chinese model reads circled numbers as "@", so codes are read
+// by a small template matcher instead: the writing is cut into glyphs
+// (connected ink, merged where one glyph sits above another, as the digit in a
+// circle does), and each glyph is compared with templates rendered from the
+// CJK fonts a Chinese Word installation prints and writes with.
+
+// glyphN is the side of the normalised glyph bitmap.
+const glyphN = 20
+
+// glyphClass is one character the matcher knows.
+type glyphClass struct {
+	text string // what it stands for in the written value ("③", "3", "、", "B")
+	sep  bool   // a separator or bracket: never part of a code's digits
+}
+
+// glyphTmpl is one rendering of a class.
+type glyphTmpl struct {
+	class  int
+	bits   [glyphN * glyphN]float32
+	aspect float64 // width / height of the ink
+	height float64 // ink height in em
+	yMid   float64 // vertical centre of the ink relative to the baseline, in em (negative: above)
+}
+
+// glyphSet holds the templates.
+type glyphSet struct {
+	classes []glyphClass
+	tmpls   []glyphTmpl
+}
+
+// fontFiles are the faces templates are rendered from, with the Debian package that installs each.
+var fontFiles = []struct{ file, pkg string }{
+	{"ukai.ttc", "fonts-arphic-ukai"},
+	{"uming.ttc", "fonts-arphic-uming"},
+	{"wqy-zenhei.ttc", "fonts-wqy-zenhei"},
+}
+
+var fontDirs = []string{
+	"/usr/share/fonts/truetype/arphic",
+	"/usr/share/fonts/truetype/arphic-ukai",
+	"/usr/share/fonts/truetype/arphic-uming",
+	"/usr/share/fonts/truetype/wqy",
+	"/usr/share/fonts/opentype/arphic",
+	"/usr/share/fonts/truetype",
+	"/usr/local/share/fonts",
+}
+
+// ErrFonts is returned when none of the CJK fonts used for code templates is installed.
+var ErrFonts = errors.New("ocr: no CJK font for code templates (install fonts-arphic-ukai and fonts-arphic-uming)")
+
+var glyphSetCache struct {
+	set *glyphSet
+	err error
+	ok  bool
+}
+
+// loadGlyphSet renders the templates once per process.
+func loadGlyphSet() (*glyphSet, error) {
+	if glyphSetCache.ok {
+		return glyphSetCache.set, glyphSetCache.err
+	}
+	s, err := renderGlyphSet()
+	glyphSetCache.set, glyphSetCache.err, glyphSetCache.ok = s, err, true
+	return s, err
+}
+
+func renderGlyphSet() (*glyphSet, error) {
+	var faces []*sfnt.Font
+	var kai *sfnt.Font
+	for i, ff := range fontFiles {
+		f, err := loadFace(ff.file)
+		if err != nil {
+			continue
+		}
+		faces = append(faces, f)
+		if i == 0 {
+			kai = f
+		}
+	}
+	if len(faces) == 0 {
+		return nil, ErrFonts
+	}
+	gs := &glyphSet{}
+	add := func(text string, sep bool) int {
+		gs.classes = append(gs.classes, glyphClass{text: text, sep: sep})
+		return len(gs.classes) - 1
+	}
+	var buf sfnt.Buffer
+	render := func(class int, f *sfnt.Font, r rune, narrow, shear float64) {
+		t, ok := renderGlyph(f, &buf, r, narrow, shear)
+		if ok {
+			t.class = class
+			gs.tmpls = append(gs.tmpls, t)
+		}
+	}
+	shears := []float64{-0.05, 0.12, 0.3}
+	for n := 1; n <= 13; n++ {
+		c := add(string(rune('①'+n-1)), false)
+		for _, f := range faces {
+			for _, sh := range shears {
+				render(c, f, rune('①'+n-1), 1, sh)
+			}
+		}
+	}
+	// Digits and letters: typed (ASCII shapes) and written (the Kai face's full-width shapes, narrowed).
+	latin := "0123456789ABCDEFGHIVX"
+	for _, r := range latin {
+		c := add(string(r), false)
+		for _, f := range faces {
+			for _, sh := range shears {
+				render(c, f, r, 1, sh)
+			}
+		}
+		if kai != nil {
+			for _, sh := range shears {
+				for _, nw := range []float64{0.68, 0.85} {
+					render(c, kai, r-'!'+'！', nw, sh)
+				}
+			}
+		}
+	}
+	for _, r := range "ⅠⅡⅢⅣⅤⅥ" {
+		c := add(string(r), false)
+		for _, f := range faces {
+			for _, sh := range shears {
+				render(c, f, r, 1, sh)
+			}
+		}
+	}
+	for _, r := range "、，,()（）" {
+		c := add(string(r), true)
+		for _, f := range faces {
+			for _, sh := range shears[:2] {
+				render(c, f, r, 1, sh)
+			}
+		}
+	}
+	if len(gs.tmpls) == 0 {
+		return nil, fmt.Errorf("%w: fonts have no glyphs", ErrFonts)
+	}
+	return gs, nil
+}
+
+// renderGlyph draws r at 64 pixels per em, narrowed and sheared like a hand
+// would, and normalises it.
+func renderGlyph(f *sfnt.Font, buf *sfnt.Buffer, r rune, narrow, shear float64) (glyphTmpl, bool) {
+	gi, err := f.GlyphIndex(buf, r)
+	if err != nil || gi == 0 {
+		return glyphTmpl{}, false
+	}
+	const ppem = 64
+	segs, err := f.LoadGlyph(buf, gi, fixed.I(ppem), nil)
+	if err != nil || len(segs) == 0 {
+		return glyphTmpl{}, false
+	}
+	const size, base = 128, 96
+	z := vector.NewRasterizer(size, size)
+	pt := func(p fixed.Point26_6) (float32, float32) {
+		x, y := float64(p.X)/64, float64(p.Y)/64 // y grows downwards, baseline at 0
+		x = x*narrow - shear*y
+		return float32(x + 32), float32(y + base)
+	}
+	for _, s := range segs {
+		switch s.Op {
+		case sfnt.SegmentOpMoveTo:
+			z.MoveTo(pt(s.Args[0]))
+		case sfnt.SegmentOpLineTo:
+			z.LineTo(pt(s.Args[0]))
+		case sfnt.SegmentOpQuadTo:
+			x1, y1 := pt(s.Args[0])
+			x2, y2 := pt(s.Args[1])
+			z.QuadTo(x1, y1, x2, y2)
+		case sfnt.SegmentOpCubeTo:
+			x1, y1 := pt(s.Args[0])
+			x2, y2 := pt(s.Args[1])
+			x3, y3 := pt(s.Args[2])
+			z.CubeTo(x1, y1, x2, y2, x3, y3)
+		}
+	}
+	z.ClosePath()
+	a := image.NewAlpha(image.Rect(0, 0, size, size))
+	z.Draw(a, a.Bounds(), image.Opaque, image.Point{})
+	g := image.NewGray(a.Rect)
+	for i, v := range a.Pix {
+		g.Pix[i] = 255 - v
+	}
+	bb := inkBounds(g, g.Rect)
+	if bb.Empty() {
+		return glyphTmpl{}, false
+	}
+	t := glyphTmpl{bits: normGlyph(g, bb), aspect: float64(bb.Dx()) / float64(bb.Dy()), height: float64(bb.Dy()) / ppem}
+	t.yMid = (float64(bb.Min.Y+bb.Max.Y)/2 - base) / ppem
+	return t, true
+}
+
+// normGlyph scales the ink in bb of g into a glyphN×glyphN bitmap, keeping the
+// aspect ratio (centred), as ink density 0..1.
+func normGlyph(g *image.Gray, bb image.Rectangle) [glyphN * glyphN]float32 {
+	var out [glyphN * glyphN]float32
+	side := max(bb.Dx(), bb.Dy())
+	ox := bb.Min.X - (side-bb.Dx())/2
+	oy := bb.Min.Y - (side-bb.Dy())/2
+	scale := float64(side) / glyphN
+	for j := range glyphN {
+		for i := range glyphN {
+			// Area average over the source cell.
+			x0, x1 := ox+int(float64(i)*scale), ox+int(float64(i+1)*scale+0.999)
+			y0, y1 := oy+int(float64(j)*scale), oy+int(float64(j+1)*scale+0.999)
+			s, n := 0, 0
+			for y := y0; y < y1; y++ {
+				for x := x0; x < x1; x++ {
+					n++
+					if image.Pt(x, y).In(bb) && g.Pix[y*g.Stride+x] < inkLevel {
+						s++
+					}
+				}
+			}
+			if n > 0 {
+				out[j*glyphN+i] = float32(s) / float32(n)
+			}
+		}
+	}
+	return out
+}
+
+// glyphBox is one cut-out glyph of a written code.
+type glyphBox struct {
+	r    image.Rectangle
+	cls  int
+	dist float64 // distance to the best template
+	gap  float64 // distance to the best template of another class minus dist
+}
+
+// components returns the bounding boxes of the 8-connected ink components of g
+// inside r.
+func components(g *image.Gray, r image.Rectangle) []image.Rectangle {
+	r = r.Intersect(g.Rect)
+	w, h := r.Dx(), r.Dy()
+	lab := make([]int32, w*h)
+	var out []image.Rectangle
+	var stack []int
+	for y := range h {
+		for x := range w {
+			i := y*w + x
+			if lab[i] != 0 || g.Pix[(y+r.Min.Y)*g.Stride+x+r.Min.X] >= inkLevel {
+				continue
+			}
+			id := int32(len(out) + 1)
+			bb := image.Rect(x, y, x+1, y+1)
+			stack = append(stack[:0], i)
+			lab[i] = id
+			for len(stack) > 0 {
+				k := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				kx, ky := k%w, k/w
+				bb = bb.Union(image.Rect(kx, ky, kx+1, ky+1))
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						nx, ny := kx+dx, ky+dy
+						if nx < 0 || ny < 0 || nx >= w || ny >= h {
+							continue
+						}
+						j := ny*w + nx
+						if lab[j] == 0 && g.Pix[(ny+r.Min.Y)*g.Stride+nx+r.Min.X] < inkLevel {
+							lab[j] = id
+							stack = append(stack, j)
+						}
+					}
+				}
+			}
+			out = append(out, bb.Add(r.Min))
+		}
+	}
+	return out
+}
+
+// cutGlyphs splits the writing in r into glyph boxes, left to right: ink
+// components, with those stacked over one another (a digit inside its circle,
+// the dot of a letter) merged, and specks dropped.
+func cutGlyphs(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
+	cs := components(g, r)
+	var keep []image.Rectangle
+	for _, c := range cs {
+		if c.Dx()*c.Dy() < int(em*em*0.004)+2 && max(c.Dx(), c.Dy()) < int(em*0.1)+2 {
+			continue
+		}
+		keep = append(keep, c)
+	}
+	sort.Slice(keep, func(i, j int) bool { return keep[i].Min.X < keep[j].Min.X })
+	merged := true
+	for merged {
+		merged = false
+		for i := 0; i < len(keep) && !merged; i++ {
+			for j := i + 1; j < len(keep); j++ {
+				a, b := keep[i], keep[j]
+				ov := min(a.Max.X, b.Max.X) - max(a.Min.X, b.Min.X)
+				narrow := min(a.Dx(), b.Dx())
+				if ov > 0 && (float64(ov) >= 0.6*float64(narrow) || b.In(a.Inset(-2)) || a.In(b.Inset(-2))) {
+					keep[i] = a.Union(b)
+					keep = append(keep[:j], keep[j+1:]...)
+					merged = true
+					break
+				}
+			}
+		}
+		sort.Slice(keep, func(i, j int) bool { return keep[i].Min.X < keep[j].Min.X })
+	}
+	return keep
+}
+
+// classify matches one glyph box against the templates.
+func (gs *glyphSet) classify(g *image.Gray, bb image.Rectangle, em float64, baseline int) glyphBox {
+	bits := normGlyph(g, bb)
+	aspect := float64(bb.Dx()) / float64(bb.Dy())
+	height := float64(bb.Dy()) / em
+	best := make([]float64, len(gs.classes))
+	for i := range best {
+		best[i] = math.Inf(1)
+	}
+	for _, t := range gs.tmpls {
+		d := 0.0
+		for k := range bits {
+			x := float64(bits[k] - t.bits[k])
+			d += x * x
+		}
+		d /= glyphN * glyphN
+		// Shape alone cannot tell "、" from "," or "0" from "O": size and aspect help.
+		la := math.Log(aspect / t.aspect)
+		lh := math.Log(height / t.height)
+		d += 0.02*la*la + 0.03*lh*lh
+		if d < best[t.class] {
+			best[t.class] = d
+		}
+	}
+	bi := 0
+	for i, d := range best {
+		if d < best[bi] {
+			bi = i
+		}
+	}
+	second := math.Inf(1)
+	for i, d := range best {
+		if i != bi && d < second {
+			second = d
+		}
+	}
+	return glyphBox{r: bb, cls: bi, dist: best[bi], gap: second - best[bi]}
+}
+
+// readCodes reads a written code, list of codes or table links in the clean
+// area c (written box wb): glyph by glyph with the template matcher.
+func (e *Engine) readCodes(p *page, c *image.Gray, wb image.Rectangle, f *layout.Field) (string, []float64, error) {
+	boxes := cutGlyphs(c, wb, p.em)
+	var b strings.Builder
+	var confs []float64
+	for _, bb := range boxes {
+		gb := e.glyph.classify(c, bb, p.em, wb.Max.Y)
+		cl := e.glyph.classes[gb.cls]
+		b.WriteString(cl.text)
+		if !cl.sep {
+			b.WriteString("")
+		}
+		// A glyph is sure when it is close to its template and far from any other class.
+		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
+	}
+	return b.String(), confs, nil
+}
