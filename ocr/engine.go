@@ -110,6 +110,9 @@ type page struct {
 	hsegs []hseg
 	seal  bool
 	read  review.PageRead
+	text  []rune    // folded characters of syms, one per symbol
+	votes []float64 // per template: trigram votes
+	nTri  int
 }
 
 // a4Inches is the width of an A4 sheet; page resolution is taken from it.
@@ -131,7 +134,7 @@ func (e *Engine) preparePage(img image.Image, n int) (*page, error) {
 	p.dpi = float64(g.Rect.Dx()) / a4Inches
 	_, p.seal = findSeal(g, red, p.dpi)
 	inner := g.Rect.Inset(g.Rect.Dx() / 15)
-	if float64(inkCount(g, inner))/float64(inner.Dx()*inner.Dy()) < 0.0015 {
+	if float64(inkCount(g, inner))/float64(inner.Dx()*inner.Dy()) < 0.0002 {
 		p.read.Blank = true
 		p.read.Note = "blank page"
 		p.img = g
@@ -156,15 +159,63 @@ func (e *Engine) preparePage(img image.Image, n int) (*page, error) {
 			p = q
 		}
 	}
-	if p.tpl == nil {
-		p.read.Note = "not identified"
-	} else if p.tpl.id == coverID {
-		p.read.Note = "cover page (普查表说明)"
-	} else {
-		p.read.Form = p.tpl.id
-	}
 	p.hsegs = horizontalRules(p.img, int(p.em*1.4), max(6, int(p.em*0.22)))
 	return p, nil
+}
+
+// identify settles each page's form. Q1 and Q2 print much the same questions,
+// so a page's own trigrams often cannot tell them apart: the document as a
+// whole decides between them, and a page goes to the other form only if its
+// own evidence clearly says so.
+func (e *Engine) identify(pages []*page) {
+	q1, q2 := e.templateIndex("Q1"), e.templateIndex("Q2")
+	var s1, s2 float64
+	for _, p := range pages {
+		if p.votes != nil {
+			s1 += p.votes[q1]
+			s2 += p.votes[q2]
+		}
+	}
+	win, lose := q1, q2
+	if s2 > s1 {
+		win, lose = q2, q1
+	}
+	for _, p := range pages {
+		if p.read.Blank {
+			continue
+		}
+		best := p.bestVote()
+		if best == q1 || best == q2 {
+			want := win
+			if p.votes[lose] > p.votes[win]+otherFormMargin {
+				want = lose
+			}
+			if p.tpl != e.tpls[want] {
+				p.setTemplate(e.tpls[want])
+			}
+		}
+		switch {
+		case p.tpl == nil:
+			p.read.Note = "not identified"
+		case p.tpl.id == coverID:
+			p.read.Note = "cover page (普查表说明)"
+		default:
+			p.read.Form = p.tpl.id
+		}
+	}
+}
+
+// otherFormMargin is how many more trigram votes a page needs for the form the
+// rest of the document is not (Q1 against Q2) to be counted as that form's page.
+const otherFormMargin = 6
+
+func (e *Engine) templateIndex(id string) int {
+	for i, t := range e.tpls {
+		if t.id == id {
+			return i
+		}
+	}
+	return -1
 }
 
 // weak reports whether a page's reading matched its template poorly.
@@ -192,19 +243,35 @@ func (e *Engine) ocrPage(p *page, g *image.Gray) error {
 	}
 	groupLines(kept)
 	p.syms = kept
-	votes, nTri := e.index.vote(text)
+	p.text = text
+	p.votes, p.nTri = e.index.vote(text)
+	p.tpl = nil
+	if best := p.bestVote(); best >= 0 {
+		p.tpl = e.tpls[best]
+		p.setTemplate(p.tpl)
+	}
+	return nil
+}
+
+// bestVote is the template the page's trigrams vote for, or -1 if the vote is
+// too weak to identify the page.
+func (p *page) bestVote() int {
 	best := -1
-	for i, v := range votes {
-		if best < 0 || v > votes[best] {
+	for i, v := range p.votes {
+		if best < 0 || v > p.votes[best] {
 			best = i
 		}
 	}
-	if best < 0 || nTri == 0 || votes[best] < 0.15*float64(nTri) {
-		p.tpl = nil
-		return nil
+	if best < 0 || p.nTri == 0 || p.votes[best] < 0.15*float64(p.nTri) {
+		return -1
 	}
-	p.tpl = e.tpls[best]
-	p.al = align(text, p.tpl.chars)
+	return best
+}
+
+// setTemplate aligns the page with template t.
+func (p *page) setTemplate(t *formTemplate) {
+	p.tpl = t
+	p.al = align(p.text, t.chars)
 	// Character size from matched printed characters.
 	var hs []float64
 	for i, ti := range p.al.tplOf {
@@ -216,7 +283,6 @@ func (e *Engine) ocrPage(p *page, g *image.Gray) error {
 	if p.em < 8 {
 		p.em = 10.5 / 72 * p.dpi
 	}
-	return nil
 }
 
 // Recognize reads a document's pages (see review.Recognizer).
@@ -235,6 +301,7 @@ func (e *Engine) Recognize(ctx context.Context, imgs []image.Image) (*review.Rec
 		}
 		pages[i] = p
 	}
+	e.identify(pages)
 	return e.assemble(ctx, pages)
 }
 

@@ -3,6 +3,7 @@ package ocr
 import (
 	"image"
 	"math"
+	"os"
 )
 
 // estimateSkew returns the angle in degrees (positive: the content is turned
@@ -32,7 +33,7 @@ func estimateSkew(g *image.Gray, limit float64) float64 {
 		t := float32(math.Tan(deg * math.Pi / 180))
 		off := float32(w)
 		for i := range xs {
-			b := int(ys[i] - xs[i]*t + off)
+			b := int((ys[i]-xs[i]*t+off)/step)
 			if b >= 0 && b < len(bins) {
 				bins[b]++
 			}
@@ -180,6 +181,9 @@ func findSeal(g *image.Gray, red *image.Alpha, dpi float64) (image.Rectangle, bo
 		if found {
 			hit++
 		}
+	}
+	if os.Getenv("SEALDBG") != "" {
+		println("seal", pts, best, cx, cy, r, hit)
 	}
 	if float64(hit)/nV < 0.6 {
 		return image.Rectangle{}, false

@@ -48,11 +48,13 @@ func TestScratchPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		e.identify([]*page{p})
 		tid := ""
 		if p.tpl != nil {
 			tid = p.tpl.id
 		}
 		fmt.Printf("page %d: tpl=%s em=%.1f syms=%d matches=%d first=%d last=%d hsegs=%d skew=%.2f rot=%d seal=%v note=%s\n", p.n, tid, p.em, len(p.syms), p.al.matches, p.al.first, p.al.last, len(p.hsegs), p.read.Skew, p.read.Rotation, p.seal, p.read.Note)
+		fmt.Println("  votes", p.votes, p.nTri)
 		if os.Getenv("SCRATCH_V") != "" {
 			for _, gr := range findGrids(p) {
 				fmt.Println("  grid xs", gr.xs, "ys", gr.ys)

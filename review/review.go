@@ -127,6 +127,14 @@ type Document struct {
 	Version    int64  // bumped on every change; for optimistic locking
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+
+	// Set by recognition and review:
+	Seal         map[string]bool // per form: was an official seal found; nil until recognized
+	Doubt        float64         // how doubtful recognition was; the review queue shows the most doubtful first
+	ClaimedBy    string          // the reviewer holding the document, while ClaimedUntil is in the future
+	ClaimedUntil time.Time
+	VerifiedBy   string
+	VerifiedAt   time.Time
 }
 
 // OriginalKey is the object key of a document's original bytes.
@@ -143,6 +151,13 @@ type Page struct {
 	DPI        int    // resolution of the image, 0 if unknown
 	Size       int64  // bytes of the stored image
 	Source     string // how the image was obtained: "embedded", "rendered", "image"
+
+	// Set by recognition:
+	Form     string // form the page belongs to ("Q1", "Q2", "Q3"), "" if not identified
+	Part     int    // which page of that form's flow, 0 if unknown
+	Rotation int    // degrees the scan was turned to read it
+	Blank    bool
+	Note     string // for the reviewer: "page of another form", ...
 }
 
 // PageKey is the object key of page n of the original with the given hash.

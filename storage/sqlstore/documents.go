@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,18 +13,30 @@ import (
 
 var _ review.Store = (*DB)(nil)
 
-const documentColumns = `id, sha256, file_name, kind, size, status, fail_reason, pages, unit_code, level, version, created_at, updated_at`
+const documentColumns = `id, sha256, file_name, kind, size, status, fail_reason, pages, unit_code, level, version, created_at, updated_at,
+	seal, doubt, claimed_by, claimed_until, verified_by, verified_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanDocument(s scanner) (review.Document, error) {
 	var d review.Document
-	var kind, status string
+	var kind, status, seal string
+	var claimedUntil, verifiedAt sql.NullTime
 	err := s.Scan(&d.ID, &d.SHA256, &d.FileName, &kind, &d.Size, &status, &d.FailReason, &d.Pages,
-		&d.UnitCode, &d.Level, &d.Version, &d.CreatedAt, &d.UpdatedAt)
+		&d.UnitCode, &d.Level, &d.Version, &d.CreatedAt, &d.UpdatedAt,
+		&seal, &d.Doubt, &d.ClaimedBy, &claimedUntil, &d.VerifiedBy, &verifiedAt)
+	if err != nil {
+		return d, err
+	}
 	d.Kind, d.Status = review.Kind(kind), review.Status(status)
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
-	return d, err
+	d.ClaimedUntil, d.VerifiedAt = claimedUntil.Time.UTC(), verifiedAt.Time.UTC()
+	if seal != "" {
+		if err := json.Unmarshal([]byte(seal), &d.Seal); err != nil {
+			return d, fmt.Errorf("seal facts: %w", err)
+		}
+	}
+	return d, nil
 }
 
 // CreateDocument records d and queues its split job in one transaction; for a
@@ -174,8 +187,8 @@ func (db *DB) SavePage(ctx context.Context, p review.Page) error {
 
 // Pages lists a document's pages in order.
 func (db *DB) Pages(ctx context.Context, id int64) ([]review.Page, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT document_id, n, key, format, width, height, dpi, size, source
-		FROM pages WHERE document_id = $1 ORDER BY n`, id)
+	rows, err := db.db.QueryContext(ctx, `SELECT document_id, n, key, format, width, height, dpi, size, source,
+		form, part, rotation, blank, note FROM pages WHERE document_id = $1 ORDER BY n`, id)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: pages of document %d: %w", id, err)
 	}
@@ -183,7 +196,8 @@ func (db *DB) Pages(ctx context.Context, id int64) ([]review.Page, error) {
 	var out []review.Page
 	for rows.Next() {
 		var p review.Page
-		if err := rows.Scan(&p.DocumentID, &p.N, &p.Key, &p.Format, &p.Width, &p.Height, &p.DPI, &p.Size, &p.Source); err != nil {
+		if err := rows.Scan(&p.DocumentID, &p.N, &p.Key, &p.Format, &p.Width, &p.Height, &p.DPI, &p.Size, &p.Source,
+			&p.Form, &p.Part, &p.Rotation, &p.Blank, &p.Note); err != nil {
 			return nil, fmt.Errorf("sqlstore: pages of document %d: %w", id, err)
 		}
 		out = append(out, p)
