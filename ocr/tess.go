@@ -53,6 +53,20 @@ func newTess(lang, dataDir string) (*tess, error) {
 		c.Close()
 		return nil, fmt.Errorf("ocr: language %s: %w", lang, err)
 	}
+	// LSTM only: the legacy engine's adaptive classifier learns from each page
+	// and makes the next page's reading depend on the previous one.
+	cfg, err := os.CreateTemp("", "papergate-tess-*.config")
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: tesseract config: %w", err)
+	}
+	fmt.Fprintln(cfg, "tessedit_ocr_engine_mode 1")
+	cfg.Close()
+	defer os.Remove(cfg.Name())
+	if err := c.SetConfigFile(cfg.Name()); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: tesseract config: %w", err)
+	}
 	c.SetVariable("debug_file", os.DevNull)
 	c.SetVariable("preserve_interword_spaces", "1")
 	return &tess{c: c, whitelist: "-"}, nil

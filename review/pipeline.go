@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+
+	"papergate/layout"
 )
 
 // Store keeps the service's records. Implemented by storage/sqlstore.
@@ -227,9 +229,13 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 type Pipeline struct {
 	Objects  ObjectStore
 	Store    Store
+	Values   ValueStore
 	Splitter Splitter
+	Catalog  *layout.Catalog // nil for layout.Default()
 	TempDir  string
 	Log      *slog.Logger
+	// ConfidenceThreshold: values below it count as doubtful; 0 for the default.
+	ConfidenceThreshold float64
 }
 
 // Split stores one image per page of document id and hands it on to recognition.

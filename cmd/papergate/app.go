@@ -55,7 +55,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	splitter := &split.Splitter{TempDir: cfg.TempDir}
 	a.ingester = &review.Ingester{Objects: a.objects, Store: db, Splitter: splitter, TempDir: cfg.TempDir,
 		MaxBytes: cfg.MaxUploadMB << 20, Log: log}
-	a.pipeline = &review.Pipeline{Objects: a.objects, Store: db, Splitter: splitter, TempDir: cfg.TempDir, Log: log}
+	a.pipeline = &review.Pipeline{Objects: a.objects, Store: db, Values: db, Splitter: splitter, TempDir: cfg.TempDir, Log: log}
 	return a, nil
 }
 

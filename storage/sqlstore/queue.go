@@ -123,6 +123,7 @@ func enqueue(ctx context.Context, db *DB, tx *sql.Tx, args river.JobArgs) error 
 // Stages is the work the queue runs. review.Pipeline implements it.
 type Stages interface {
 	Split(ctx context.Context, id int64) error
+	Recognize(ctx context.Context, id int64, rec review.Recognizer) error
 	Fail(ctx context.Context, id int64, reason string) error
 }
 
@@ -134,7 +135,10 @@ type WorkerConfig struct {
 	RetryBase        time.Duration // first retry delay, doubled each attempt up to 10m; default 5s
 	PollInterval     time.Duration // how often idle workers look for jobs; default 1s
 	ReconcileEvery   time.Duration // how often stuck documents are looked for; default 1m
-	Log              *slog.Logger
+	// Recognizers, one per concurrent recognition (each holds its own Tesseract);
+	// without any, this process does not work the recognize queue.
+	Recognizers []review.Recognizer
+	Log         *slog.Logger
 }
 
 // Workers runs pipeline jobs until stopped.
@@ -176,9 +180,27 @@ func (db *DB) StartWorkers(ctx context.Context, stages Stages, cfg WorkerConfig)
 	river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[SplitArgs]) error {
 		return w.outcome(ctx, job.JobRow, job.Args.DocumentID, "split", stages.Split(ctx, job.Args.DocumentID))
 	}))
+	queues := map[string]river.QueueConfig{QueueSplit: {MaxWorkers: cfg.SplitConcurrency}}
+	if n := len(cfg.Recognizers); n > 0 {
+		pool := make(chan review.Recognizer, n)
+		for _, r := range cfg.Recognizers {
+			pool <- r
+		}
+		river.AddWorker(workers, river.WorkFunc(func(ctx context.Context, job *river.Job[RecognizeArgs]) error {
+			var rec review.Recognizer
+			select {
+			case rec = <-pool:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			defer func() { pool <- rec }()
+			return w.outcome(ctx, job.JobRow, job.Args.DocumentID, "recognize", stages.Recognize(ctx, job.Args.DocumentID, rec))
+		}))
+		queues[QueueRecognize] = river.QueueConfig{MaxWorkers: n}
+	}
 	client, err := river.NewClient(db.driver(), &river.Config{
 		Logger:               riverLogger(cfg.Log),
-		Queues:               map[string]river.QueueConfig{QueueSplit: {MaxWorkers: cfg.SplitConcurrency}},
+		Queues:               queues,
 		Workers:              workers,
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
@@ -307,9 +329,9 @@ func (db *DB) Reconcile(ctx context.Context, idle time.Duration, stages Stages) 
 		docID = "(j.args->>'document_id')::bigint"
 	}
 	rows, err := db.db.QueryContext(ctx, `SELECT d.id, d.status FROM documents d
-		WHERE d.status IN ('uploaded', 'splitting') AND d.updated_at < $1
-		AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'split' AND `+docID+` = d.id
-			AND j.state IN ('available', 'pending', 'running', 'retryable', 'scheduled'))`, db.now().Add(-idle))
+		WHERE d.status IN ('uploaded', 'splitting', 'recognizing') AND d.updated_at < $1
+		AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = (CASE d.status WHEN 'recognizing' THEN 'recognize' ELSE 'split' END)
+			AND `+docID+` = d.id AND j.state IN ('available', 'pending', 'running', 'retryable', 'scheduled'))`, db.now().Add(-idle))
 	if err != nil {
 		return fmt.Errorf("sqlstore: reconcile: %w", err)
 	}

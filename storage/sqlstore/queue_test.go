@@ -48,6 +48,10 @@ func (f *fakeStages) Split(ctx context.Context, id int64) error {
 	return f.db.FinishSplit(ctx, id, 1)
 }
 
+func (f *fakeStages) Recognize(ctx context.Context, id int64, rec review.Recognizer) error {
+	return errors.New("not used")
+}
+
 func (f *fakeStages) Fail(ctx context.Context, id int64, reason string) error {
 	return f.db.SetStatus(ctx, id, review.StatusFailed, reason)
 }
