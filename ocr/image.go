@@ -2,6 +2,9 @@ package ocr
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"image/png"
 	"image"
 	"image/color"
 	"math"
@@ -237,6 +240,28 @@ func pgm(g *image.Gray, r image.Rectangle) []byte {
 		buf.Write(g.Pix[y*g.Stride+r.Min.X : y*g.Stride+r.Max.X])
 	}
 	return buf.Bytes()
+}
+
+// pngDPI encodes g as a PNG that records its resolution (a pHYs chunk), so
+// that Tesseract need not guess it from the text.
+func pngDPI(g *image.Gray, dpi int) []byte {
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	enc.Encode(&buf, g)
+	b := buf.Bytes()
+	const ihdrEnd = 8 + 8 + 13 + 4
+	ppm := uint32(float64(dpi)/0.0254 + 0.5)
+	chunk := make([]byte, 4+4+9+4)
+	binary.BigEndian.PutUint32(chunk[0:], 9)
+	copy(chunk[4:], "pHYs")
+	binary.BigEndian.PutUint32(chunk[8:], ppm)
+	binary.BigEndian.PutUint32(chunk[12:], ppm)
+	chunk[16] = 1
+	binary.BigEndian.PutUint32(chunk[17:], crc32.ChecksumIEEE(chunk[4:17]))
+	out := make([]byte, 0, len(b)+len(chunk))
+	out = append(out, b[:ihdrEnd]...)
+	out = append(out, chunk...)
+	return append(out, b[ihdrEnd:]...)
 }
 
 // crop copies the r part of g (clipped) into a new image at origin 0,0.

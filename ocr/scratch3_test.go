@@ -87,7 +87,7 @@ func TestScratchSyms(t *testing.T) {
 	r, _ := g.Generate(1)
 	imgs := decodePages(t, r.Pages)
 	if os.Getenv("SCRATCH_Y") == "2" {
-		e.preparePage(imgs[0], 1)
+		e.preparePage(imgs[1], 1)
 	}
 	p, _ := e.preparePage(imgs[1], 2)
 	e.identify([]*page{p})

@@ -83,7 +83,7 @@ func (t *tess) read(g *image.Gray, r image.Rectangle, o readOpts) ([]symbol, err
 	}
 	const border = 10
 	sub := pad(crop(g, r), border)
-	if err := t.c.SetImageFromBytes(pgm(sub, sub.Rect)); err != nil {
+	if err := t.c.SetImageFromBytes(pngDPI(sub, max(o.dpi, 70))); err != nil {
 		return nil, fmt.Errorf("ocr: set image: %w", err)
 	}
 	if o.whitelist != t.whitelist {

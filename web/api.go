@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"papergate/layout"
 	"papergate/review"
 )
 
@@ -41,13 +42,18 @@ func toJSON(d review.Document) documentJSON {
 }
 
 type pageJSON struct {
-	N      int    `json:"n"`
-	Format string `json:"format"`
-	Width  int    `json:"width"`
-	Height int    `json:"height"`
-	DPI    int    `json:"dpi"`
-	Size   int64  `json:"size"`
-	Source string `json:"source"`
+	N        int    `json:"n"`
+	Format   string `json:"format"`
+	Width    int    `json:"width"`
+	Height   int    `json:"height"`
+	DPI      int    `json:"dpi"`
+	Size     int64  `json:"size"`
+	Source   string `json:"source"`
+	Form     string `json:"form,omitempty"`
+	Part     int    `json:"part,omitempty"`
+	Rotation int    `json:"rotation,omitempty"`
+	Blank    bool   `json:"blank,omitempty"`
+	Note     string `json:"note,omitempty"`
 }
 
 type eventJSON struct {
@@ -185,6 +191,12 @@ func (s *Server) apiGetDocument(c *gin.Context) {
 	if !ok {
 		return
 	}
+	s.respondDocument(c, id)
+}
+
+// respondDocument answers with a document in full: record, page images, history,
+// values with confidence and provenance, and validation messages.
+func (s *Server) respondDocument(c *gin.Context, id int64) {
 	ctx := c.Request.Context()
 	d, err := s.cfg.Documents.Document(ctx, id)
 	if err != nil {
@@ -201,13 +213,31 @@ func (s *Server) apiGetDocument(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
+	vals, err := s.cfg.Values.Values(ctx, id)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	var msgs []layout.Message
+	if len(vals) > 0 {
+		if msgs, err = s.cfg.Workflow.Messages(ctx, id); err != nil {
+			s.apiError(c, err)
+			return
+		}
+	}
 	out := struct {
 		documentJSON
-		PageImages []pageJSON   `json:"page_images"`
-		History    []eventJSON `json:"history"`
-	}{documentJSON: toJSON(d), PageImages: []pageJSON{}, History: []eventJSON{}}
+		Seal       map[string]bool      `json:"seal,omitempty"`
+		VerifiedBy string               `json:"verified_by,omitempty"`
+		PageImages []pageJSON           `json:"page_images"`
+		History    []eventJSON          `json:"history"`
+		Values     map[string]valueJSON `json:"values"`
+		Messages   []layout.Message     `json:"messages"`
+	}{documentJSON: toJSON(d), Seal: d.Seal, VerifiedBy: d.VerifiedBy, PageImages: []pageJSON{}, History: []eventJSON{},
+		Values: valuesJSON(vals), Messages: messagesJSON(msgs)}
 	for _, p := range pages {
-		out.PageImages = append(out.PageImages, pageJSON{N: p.N, Format: p.Format, Width: p.Width, Height: p.Height, DPI: p.DPI, Size: p.Size, Source: p.Source})
+		out.PageImages = append(out.PageImages, pageJSON{N: p.N, Format: p.Format, Width: p.Width, Height: p.Height, DPI: p.DPI,
+			Size: p.Size, Source: p.Source, Form: p.Form, Part: p.Part, Rotation: p.Rotation, Blank: p.Blank, Note: p.Note})
 	}
 	for _, e := range events {
 		out.History = append(out.History, eventJSON{At: e.At, Status: string(e.Status), Message: e.Message})

@@ -26,7 +26,10 @@ func (s *Server) abort(c *gin.Context, status int, code, msg string) {
 // internal error is logged, never shown.
 func (s *Server) apiError(c *gin.Context, err error) {
 	var ie *review.InputError
+	var ve *review.ValidationError
 	switch {
+	case errors.As(err, &ve):
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": gin.H{"code": "invalid", "message": ve.Error(), "messages": ve.Messages}})
 	case errors.As(err, &ie):
 		status := http.StatusUnprocessableEntity
 		if errors.Is(err, review.ErrTooLarge) {
@@ -34,7 +37,7 @@ func (s *Server) apiError(c *gin.Context, err error) {
 		}
 		s.abort(c, status, ie.Code, ie.Message)
 	case errors.Is(err, review.ErrNotFound):
-		s.abort(c, http.StatusNotFound, "not_found", "no such document")
+		s.abort(c, http.StatusNotFound, "not_found", "no such document or value")
 	case errors.Is(err, review.ErrConflict):
 		s.abort(c, http.StatusConflict, "conflict", conflictMessage(err))
 	case c.Request.Context().Err() != nil:

@@ -45,6 +45,8 @@ type Checker interface {
 // Config is what the server needs.
 type Config struct {
 	Documents Documents
+	Values    Values
+	Workflow  Workflow
 	Ingester  Ingester
 	Tokens    Tokens
 	// Ready are checked by /readyz, by name (database, object store).

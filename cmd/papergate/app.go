@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"papergate/layout"
 	"papergate/ocr/split"
 	"papergate/review"
 	"papergate/storage/localstore"
@@ -22,6 +23,7 @@ type app struct {
 	pinger   interface{ Ping(context.Context) error } // the object store's readiness, if it has one
 	ingester *review.Ingester
 	pipeline *review.Pipeline
+	workflow *review.Workflow
 }
 
 // openApp opens the configured stores and migrates the database.
@@ -56,6 +58,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.ingester = &review.Ingester{Objects: a.objects, Store: db, Splitter: splitter, TempDir: cfg.TempDir,
 		MaxBytes: cfg.MaxUploadMB << 20, Log: log}
 	a.pipeline = &review.Pipeline{Objects: a.objects, Store: db, Values: db, Splitter: splitter, TempDir: cfg.TempDir, Log: log}
+	a.workflow = &review.Workflow{Store: db, Catalog: layout.Default()}
 	return a, nil
 }
 

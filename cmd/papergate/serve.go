@@ -50,7 +50,7 @@ func cmdServe(ctx context.Context, args []string, std stdio) error {
 		ready["objects"] = a.pinger
 	}
 	srv := &http.Server{
-		Handler: web.New(web.Config{Documents: a.db, Ingester: a.ingester, Tokens: a.db, Ready: ready,
+		Handler: web.New(web.Config{Documents: a.db, Values: a.db, Workflow: a.workflow, Ingester: a.ingester, Tokens: a.db, Ready: ready,
 			MaxUploadBytes: cfg.MaxUploadMB << 20, Log: log}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
