@@ -226,7 +226,7 @@ func (p *page) weak() bool {
 // ocrPage reads the whole page once and aligns it with the best template.
 func (e *Engine) ocrPage(p *page, g *image.Gray) error {
 	p.img = g
-	syms, err := e.rd.read(g, g.Rect, readOpts{psm: gosseract.PSM_AUTO, dpi: int(p.dpi)})
+	syms, err := e.rd.read(g, g.Rect, readOpts{psm: gosseract.PSM_SINGLE_BLOCK, dpi: int(p.dpi)})
 	if err != nil {
 		return err
 	}

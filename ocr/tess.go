@@ -69,7 +69,21 @@ func newTess(lang, dataDir string) (*tess, error) {
 	}
 	c.SetVariable("debug_file", os.DevNull)
 	c.SetVariable("preserve_interword_spaces", "1")
-	return &tess{c: c, whitelist: "-"}, nil
+	// Initialise now: Init resets the page segmentation mode, so a mode set
+	// before the first read would be lost.
+	blank := image.NewGray(image.Rect(0, 0, 16, 16))
+	for i := range blank.Pix {
+		blank.Pix[i] = 255
+	}
+	if err := c.SetImageFromBytes(pngDPI(blank, 300)); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: tesseract: %w", err)
+	}
+	if _, err := c.Text(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: tesseract init: %w", err)
+	}
+	return &tess{c: c}, nil
 }
 
 func (t *tess) close() error { return t.c.Close() }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"papergate/layout"
+	"papergate/ocr"
 	"papergate/ocr/split"
 	"papergate/review"
 	"papergate/storage/localstore"
@@ -57,7 +58,8 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	splitter := &split.Splitter{TempDir: cfg.TempDir}
 	a.ingester = &review.Ingester{Objects: a.objects, Store: db, Splitter: splitter, TempDir: cfg.TempDir,
 		MaxBytes: cfg.MaxUploadMB << 20, Log: log}
-	a.pipeline = &review.Pipeline{Objects: a.objects, Store: db, Values: db, Splitter: splitter, TempDir: cfg.TempDir, Log: log}
+	a.pipeline = &review.Pipeline{Objects: a.objects, Store: db, Values: db, Splitter: splitter, TempDir: cfg.TempDir, Log: log,
+		ConfidenceThreshold: ocr.ConfidenceThreshold}
 	a.workflow = &review.Workflow{Store: db, Catalog: layout.Default()}
 	return a, nil
 }
@@ -67,6 +69,33 @@ func (a *app) Close() error {
 		return fmt.Errorf("close: %w", err)
 	}
 	return nil
+}
+
+// startWorkers starts this process's share of the job queue: splitting, and
+// recognition with one Tesseract engine per --recognizers.
+func (a *app) startWorkers(ctx context.Context) (*sqlstore.Workers, func(), error) {
+	cfg := a.workerConfig()
+	var engines []*ocr.Engine
+	closeAll := func() {
+		for _, e := range engines {
+			e.Close()
+		}
+	}
+	for i := 0; i < a.cfg.Recognizers; i++ {
+		e, err := ocr.New(ocr.Config{})
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("start recognition: %w", err)
+		}
+		engines = append(engines, e)
+		cfg.Recognizers = append(cfg.Recognizers, e)
+	}
+	w, err := a.db.StartWorkers(ctx, a.pipeline, cfg)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return w, closeAll, nil
 }
 
 func (a *app) workerConfig() sqlstore.WorkerConfig {

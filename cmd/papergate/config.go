@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type Config struct {
 	MaxUploadMB  int64
 	TempDir      string
 	SplitWorkers int
+	Recognizers  int
 	JobTimeout   time.Duration
 	RescueAfter  time.Duration
 	RetryBase    time.Duration
@@ -63,6 +65,7 @@ func (c *Config) settings() []setting {
 		{"max-upload-mb", "PAPERGATE_MAX_UPLOAD_MB", "200", "largest accepted upload, in MB", func(v string) (err error) { c.MaxUploadMB, err = strconv.ParseInt(v, 10, 64); return }},
 		{"tmp", "PAPERGATE_TMP", "", "directory for spooled uploads and page rendering (default: the system's)", str(&c.TempDir)},
 		{"split-workers", "PAPERGATE_SPLIT_WORKERS", "2", "documents split at once per process", integer(&c.SplitWorkers)},
+		{"recognizers", "PAPERGATE_RECOGNIZERS", strconv.Itoa(runtime.NumCPU()), "documents recognized at once per process, one Tesseract each (0: this process does not recognize)", integer(&c.Recognizers)},
 		{"job-timeout", "PAPERGATE_JOB_TIMEOUT", "30m", "a job running longer is cancelled and retried", dur(&c.JobTimeout)},
 		{"rescue-after", "PAPERGATE_RESCUE_AFTER", "0s", "a running job whose worker died is retried after this (0: job-timeout + 1m)", dur(&c.RescueAfter)},
 		{"retry-base", "PAPERGATE_RETRY_BASE", "5s", "first retry delay of a failed job, doubled each attempt", dur(&c.RetryBase)},
@@ -102,6 +105,9 @@ func (c *Config) finish() error {
 	}
 	if c.SplitWorkers < 1 {
 		return usageErrorf("split-workers must be at least 1")
+	}
+	if c.Recognizers < 0 {
+		return usageErrorf("recognizers must be 0 or more")
 	}
 	if c.MaxAttempts < 1 {
 		return usageErrorf("max-attempts must be at least 1")

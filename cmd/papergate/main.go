@@ -53,6 +53,10 @@ func commands() map[string]command {
 }
 
 func main() {
+	// Tesseract: one thread per engine; papergate runs engines in parallel instead.
+	if os.Getenv("OMP_THREAD_LIMIT") == "" {
+		os.Setenv("OMP_THREAD_LIMIT", "1")
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Main(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()

@@ -70,6 +70,8 @@ func newEnv(t *testing.T, b backend) *env {
 	t.Setenv("PAPERGATE_POLL_INTERVAL", "100ms")
 	t.Setenv("PAPERGATE_RETRY_BASE", "200ms")
 	t.Setenv("PAPERGATE_LOG_LEVEL", "warn")
+	// The split tests stop at recognizing; tests of recognition turn it on.
+	t.Setenv("PAPERGATE_RECOGNIZERS", "0")
 	e := &env{t: t, dir: dir}
 	ctx := context.Background()
 	var dsn string

@@ -40,11 +40,12 @@ func cmdServe(ctx context.Context, args []string, std stdio) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	workers, err := a.db.StartWorkers(ctx, a.pipeline, a.workerConfig())
+	workers, closeEngines, err := a.startWorkers(ctx)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	defer closeEngines()
 	ready := map[string]web.Checker{"database": a.db}
 	if a.pinger != nil {
 		ready["objects"] = a.pinger
@@ -95,11 +96,13 @@ func cmdWorker(ctx context.Context, args []string, std stdio) error {
 		return err
 	}
 	defer a.Close()
-	workers, err := a.db.StartWorkers(ctx, a.pipeline, a.workerConfig())
+	workers, closeEngines, err := a.startWorkers(ctx)
 	if err != nil {
 		return err
 	}
-	log.Info("papergate worker started", "db", string(a.db.Dialect()), "objects", a.objectsName(), "split_workers", cfg.SplitWorkers)
+	defer closeEngines()
+	log.Info("papergate worker started", "db", string(a.db.Dialect()), "objects", a.objectsName(),
+		"split_workers", cfg.SplitWorkers, "recognizers", cfg.Recognizers)
 	<-ctx.Done()
 	log.Info("worker stopping: finishing running jobs")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
