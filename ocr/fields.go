@@ -121,10 +121,13 @@ func (p *page) cleanArea(area image.Rectangle, ul *hseg) *image.Gray {
 		}
 		fillRect(c, b.Inset(-1).Sub(off), 255)
 	}
-	if ul != nil {
-		r := image.Rect(ul.x0-2, ul.y0-1, ul.x1+2, ul.y1+1).Sub(off)
-		// Whiten the rule only where it is thin: keep writing that crosses it.
-		fillRect(c, r, 255)
+	// Whiten every printed rule in the area: this blank's underline and any
+	// of the lines above or below.
+	for _, h := range p.hsegs {
+		r := image.Rect(h.x0-2, h.y0-1, h.x1+2, h.y1+1)
+		if r.Overlaps(area) {
+			fillRect(c, r.Sub(off), 255)
+		}
 	}
 	return c
 }

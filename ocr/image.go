@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
-	"image/png"
 	"image"
 	"image/color"
+	"image/png"
 	"math"
 	"sort"
 	"strconv"
 )
 
 // ink is the grey level below which a pixel of a prepared page counts as ink.
-const inkLevel = 150
+const inkLevel = 190
 
 // toGray converts a decoded page to luminance, turning red-dominant pixels (the
 // official seal's ink) into background so that black and blue ink under a seal

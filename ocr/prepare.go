@@ -33,7 +33,7 @@ func estimateSkew(g *image.Gray, limit float64) float64 {
 		t := float32(math.Tan(deg * math.Pi / 180))
 		off := float32(w)
 		for i := range xs {
-			b := int((ys[i]-xs[i]*t+off)/step)
+			b := int((ys[i] - xs[i]*t + off) / step)
 			if b >= 0 && b < len(bins) {
 				bins[b]++
 			}

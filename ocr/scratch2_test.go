@@ -1,8 +1,8 @@
 package ocr
 
 import (
-	"image/png"
 	"fmt"
+	"image/png"
 	"os"
 	"testing"
 

@@ -100,3 +100,26 @@ func TestScratchSyms(t *testing.T) {
 		fmt.Printf("%3d %q line %d box %v conf %.0f -> %d %s\n", i, s.text, s.line, s.box, s.conf, ti, tc)
 	}
 }
+
+func TestScratchTick(t *testing.T) {
+	f, err := os.Open("/tmp/pgs/f3_2.png")
+	if err != nil {
+		t.Skip()
+	}
+	img, _ := png.Decode(f)
+	g, _ := toGray(img)
+	fmt.Println(g.Rect, tickScore(g, g.Rect, 33.7), inkCount(g, g.Rect))
+	for y := 0; y < g.Rect.Dy(); y += 4 {
+		for x := 0; x < g.Rect.Dx(); x += 2 {
+			v := g.Pix[y*g.Stride+x]
+			c := "."
+			if v < 150 {
+				c = "#"
+			} else if v < 200 {
+				c = "+"
+			}
+			fmt.Print(c)
+		}
+		fmt.Println()
+	}
+}

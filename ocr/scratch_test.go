@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"papergate/layout/synth"
 	"os"
+	"papergate/layout/synth"
 	"strconv"
 	"testing"
 )

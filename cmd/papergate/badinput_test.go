@@ -48,7 +48,7 @@ func TestBadInput(t *testing.T) {
 	before := objectFiles(t, objectsDir)
 
 	truncated := scanPDF(3, 400, 560, 8)
-	encrypted := encryptedPDF(t)
+	encrypted := testpdf.Encrypted()
 	png := testPNG(t)
 	tests := []struct {
 		name       string

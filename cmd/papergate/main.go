@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"synth":     {"write synthetic filled returns (PDF + truth JSON)", cmdSynth},
 		"user":      {"manage accounts: user add", cmdUser},
 		"token":     {"API tokens: token create", cmdToken},
+		"extract":   {"offline recognition of files, no stores touched", cmdExtract},
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -192,4 +194,15 @@ func TIFF(pages, w, h, dpi int, compression uint16) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// Encrypted is a one-page PDF protected with a user password (AES-256), which
+// nobody can open without it.
+func Encrypted() []byte {
+	in := PDF([]Image{JPEGPage(200, 280, 0)}, 0)
+	var out bytes.Buffer
+	if err := api.Encrypt(bytes.NewReader(in), &out, model.NewAESConfiguration("user-secret", "owner-secret", 256)); err != nil {
+		panic(fmt.Sprintf("testpdf: encrypt: %v", err)) // only a pdfcpu regression gets here
+	}
+	return out.Bytes()
 }

@@ -10,9 +10,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
-
 	"papergate/internal/testpdf"
 	"papergate/review"
 )
@@ -110,17 +107,6 @@ func pngBytes(t testing.TB, w, h int) []byte {
 	return b.Bytes()
 }
 
-func encryptedPDF(t *testing.T) []byte {
-	t.Helper()
-	in := testpdf.PDF([]testpdf.Image{testpdf.JPEGPage(200, 280, 0)}, 0)
-	conf := model.NewAESConfiguration("secret-user", "secret-owner", 256)
-	var out bytes.Buffer
-	if err := api.Encrypt(bytes.NewReader(in), &out, conf); err != nil {
-		t.Fatalf("encrypt: %v", err)
-	}
-	return out.Bytes()
-}
-
 func TestInspectBadInput(t *testing.T) {
 	good := testpdf.PDF([]testpdf.Image{testpdf.JPEGPage(200, 280, 0), testpdf.JPEGPage(200, 280, 1)}, 0)
 	png := pngBytes(t, 50, 50)
@@ -131,7 +117,7 @@ func TestInspectBadInput(t *testing.T) {
 		wantCode string
 	}{
 		{"truncated PDF", review.KindPDF, good[:len(good)/2], "corrupt_pdf"},
-		{"encrypted PDF", review.KindPDF, encryptedPDF(t), "encrypted_pdf"},
+		{"encrypted PDF", review.KindPDF, testpdf.Encrypted(), "encrypted_pdf"},
 		{"PDF with zero pages", review.KindPDF, testpdf.PDF(nil, 0), "no_pages"},
 		{"PDF header then garbage", review.KindPDF, []byte("%PDF-1.4\nthis is not a pdf at all\n"), "corrupt_pdf"},
 		{"truncated PNG", review.KindPNG, png[:len(png)/2], "corrupt_image"},
