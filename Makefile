@@ -16,4 +16,4 @@ bench:
 	OMP_THREAD_LIMIT=1 go test -run '^$$' -bench . -benchtime 1x ./cmd/papergate ./ocr/...
 
 fuzz:
-	go test ./ocr/split -run '^$$' -fuzz FuzzSplit -fuzztime 60s
+	go test ./ocr/split -run '^$$' -fuzz FuzzSplit -fuzztime 60s -fuzzminimizetime 1s

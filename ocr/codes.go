@@ -154,10 +154,52 @@ func renderGlyphSet() (*glyphSet, error) {
 			}
 		}
 	}
+	// What else numbers, dates and phone numbers are written with.
+	for _, r := range ".-/%％:年月日万亿元约转人" {
+		c := add(string(r), true)
+		for _, f := range faces {
+			for _, sh := range shears[:2] {
+				render(c, f, r, 1, sh)
+				if r < 0x80 {
+					render(c, f, r, 0.85, sh)
+				}
+			}
+		}
+	}
+	// Full-width digits as a Chinese input method types them.
+	for d := '0'; d <= '9'; d++ {
+		c := gs.index(string(d))
+		for _, f := range faces[1:] {
+			render(c, f, d-'0'+'０', 1, 0)
+		}
+	}
 	if len(gs.tmpls) == 0 {
 		return nil, fmt.Errorf("%w: fonts have no glyphs", ErrFonts)
 	}
 	return gs, nil
+}
+
+// index returns the class of text, or -1.
+func (gs *glyphSet) index(text string) int {
+	for i, c := range gs.classes {
+		if c.text == text {
+			return i
+		}
+	}
+	return -1
+}
+
+// readGlyphs reads the writing in wb of c glyph by glyph: the text and, per
+// glyph, how sure the match is (0–100).
+func (gs *glyphSet) readGlyphs(c *image.Gray, wb image.Rectangle, em float64) (string, []float64) {
+	var b strings.Builder
+	var confs []float64
+	for _, bb := range cutGlyphs(c, wb, em) {
+		gb := gs.classify(c, bb, em, wb.Max.Y)
+		b.WriteString(gs.classes[gb.cls].text)
+		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
+	}
+	return b.String(), confs
 }
 
 // renderGlyph draws r at 64 pixels per em, narrowed and sheared like a hand
@@ -369,18 +411,6 @@ func (gs *glyphSet) classify(g *image.Gray, bb image.Rectangle, em float64, base
 // readCodes reads a written code, list of codes or table links in the clean
 // area c (written box wb): glyph by glyph with the template matcher.
 func (e *Engine) readCodes(p *page, c *image.Gray, wb image.Rectangle, f *layout.Field) (string, []float64, error) {
-	boxes := cutGlyphs(c, wb, p.em)
-	var b strings.Builder
-	var confs []float64
-	for _, bb := range boxes {
-		gb := e.glyph.classify(c, bb, p.em, wb.Max.Y)
-		cl := e.glyph.classes[gb.cls]
-		b.WriteString(cl.text)
-		if !cl.sep {
-			b.WriteString("")
-		}
-		// A glyph is sure when it is close to its template and far from any other class.
-		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
-	}
-	return b.String(), confs, nil
+	text, confs := e.glyph.readGlyphs(c, wb, p.em)
+	return text, confs, nil
 }

@@ -15,6 +15,7 @@ type features struct {
 	confs      []float64 // per word or glyph: Tesseract confidence or matcher sureness, 0–100
 	normalized bool      // the text normalized to a value
 	valid      bool      // the value passes its field's options and bounds
+	agree      bool      // two independent readings (glyph matcher, Tesseract) agree
 	tickMargin float64   // ticks: relative distance of the closest box score from the threshold
 }
 

@@ -112,14 +112,17 @@ func (p *page) cleanArea(area image.Rectangle, ul *hseg) *image.Gray {
 		if !b.Overlaps(area) {
 			continue
 		}
-		if ul != nil {
-			cx := (b.Min.X + b.Max.X) / 2
-			inside := cx > ul.x0 && cx < ul.x1 && b.Max.Y > ul.y0-int(em*0.6)
-			if inside {
-				continue // perhaps writing that happens to match the template
-			}
+		b = b.Inset(-1)
+		if ul != nil && b.Max.Y > ul.y0-int(em*0.6) {
+			// On the blank's own line: OCR may have merged writing into a printed
+			// character's box, so whiten only what lies outside the blank.
+			left := image.Rect(b.Min.X, b.Min.Y, min(b.Max.X, ul.x0), b.Max.Y)
+			right := image.Rect(max(b.Min.X, ul.x1+int(em*0.6)), b.Min.Y, b.Max.X, b.Max.Y)
+			fillRect(c, left.Sub(off), 255)
+			fillRect(c, right.Sub(off), 255)
+			continue
 		}
-		fillRect(c, b.Inset(-1).Sub(off), 255)
+		fillRect(c, b.Sub(off), 255)
 	}
 	// Whiten every printed rule in the area: this blank's underline and any
 	// of the lines above or below.
@@ -161,6 +164,30 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 			return r, err
 		}
 		text, confs = t, c
+	case layout.TypeInt, layout.TypeDecimal, layout.TypePercent, layout.TypeDate, layout.TypePhone, layout.TypeMobile, layout.TypeRegionCode:
+		// Digits: the glyph matcher first, Tesseract as a second opinion.
+		gt, gc := e.glyph.readGlyphs(clean, wb, p.em)
+		gv, giss := layout.Normalize(f, gt)
+		syms, err := e.rd.read(clean, wb, readOpts{psm: gosseract.PSM_SINGLE_LINE, whitelist: whitelist(f.Type), words: true, dpi: int(p.dpi)})
+		if err != nil {
+			return r, err
+		}
+		tt := joinWords(syms)
+		tv, tiss := layout.Normalize(f, tt)
+		gt = strings.Trim(gt, ",，、()（）")
+		gv, giss = layout.Normalize(f, gt)
+		text, confs = gt, gc
+		switch {
+		case gv != nil && tv != nil && sameValue(gv, tv):
+			r.feat.agree = true
+		case gv == nil && tv != nil:
+			text = tt
+			confs = nil
+			for _, s := range syms {
+				confs = append(confs, s.conf)
+			}
+		}
+		_, _ = giss, tiss
 	default:
 		syms, err := e.rd.read(clean, wb, readOpts{psm: gosseract.PSM_SINGLE_LINE, whitelist: whitelist(f.Type), words: true, dpi: int(p.dpi)})
 		if err != nil {
@@ -182,6 +209,11 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 	r.value, r.issue = layout.Normalize(f, text)
 	r.feat.normalized = r.value != nil
 	return r, nil
+}
+
+// sameValue compares two normalized values.
+func sameValue(a, b any) bool {
+	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
 // joinWords joins OCR words: no space between Chinese characters, one between

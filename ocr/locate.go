@@ -42,7 +42,7 @@ type blankLoc struct {
 // area is the region in which the blank's answer is written.
 func (l blankLoc) area() image.Rectangle {
 	em := l.p.em
-	return image.Rect(l.ul.x0-int(em*0.15), l.ul.y0-int(em*1.6), l.limit, l.ul.y1+int(em*0.35)).Intersect(l.p.img.Rect)
+	return image.Rect(l.ul.x0-2, l.ul.y0-int(em*1.6), l.limit, l.ul.y1+int(em*0.12)).Intersect(l.p.img.Rect)
 }
 
 // locateBlank finds the underline of the blank at sp: right after the label
@@ -76,7 +76,7 @@ func locateBlank(ps []*page, t *formTemplate, sp span) (blankLoc, bool) {
 	limitFor := func(p *page, s hseg) int {
 		lim := s.x1 + int(p.em*0.6)
 		if rok && rp == p && absI(rb.Max.Y-s.y0) < int(p.em) && rb.Min.X > s.x0 {
-			lim = min(lim, rb.Min.X-1)
+			lim = min(lim, rb.Min.X-2)
 		}
 		return lim
 	}

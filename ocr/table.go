@@ -120,11 +120,23 @@ func (e *Engine) readTables(ctx context.Context, form *layout.Form, ps []*page, 
 			if len(gr.xs) == 7 {
 				first = 1
 			}
+			prev := 0
 			for ri := 0; ri+1 < len(gr.ys); ri++ {
-				row := p.rowNumber(gr, ri, first)
-				if row == 0 {
+				row, err := e.rowNumber(p, gr, ri, first)
+				if err != nil {
+					return err
+				}
+				if row == 0 && ri == 0 {
 					continue // the header row
 				}
+				if row == 0 || (prev > 0 && row != prev+1 && ri+1 < len(gr.ys)) {
+					if prev > 0 {
+						row = prev + 1
+					} else if row == 0 {
+						continue
+					}
+				}
+				prev = row
 				if row <= lastRow[t.ID] && p.continuation() {
 					sheet[t.ID]++
 				} else if row <= lastRow[t.ID] && sheet[t.ID] == 0 && lastRow[t.ID] > 0 {
@@ -204,22 +216,19 @@ func tableFor(form *layout.Form, gr grid) *layout.Table {
 	return nil
 }
 
-// rowNumber reads the number printed in a row's 序号 cell from the page's OCR
-// (0 if none: a header row).
-func (p *page) rowNumber(gr grid, ri, first int) int {
-	cell := image.Rect(gr.xs[first], gr.ys[ri], gr.xs[first+1], gr.ys[ri+1])
-	var b strings.Builder
-	for _, s := range p.syms {
-		c := image.Pt((s.box.Min.X+s.box.Max.X)/2, (s.box.Min.Y+s.box.Max.Y)/2)
-		if c.In(cell) {
-			b.WriteString(s.text)
-		}
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(b.String()))
+// rowNumber reads the number printed in a row's 序号 cell (0 if none: a
+// header row).
+func (e *Engine) rowNumber(p *page, gr grid, ri, first int) (int, error) {
+	cell := image.Rect(gr.xs[first], gr.ys[ri], gr.xs[first+1], gr.ys[ri+1]).Inset(max(3, int(p.em*0.12)))
+	syms, err := e.rd.read(p.img, cell, readOpts{psm: gosseract.PSM_SINGLE_LINE, whitelist: "0123456789", words: true, dpi: int(p.dpi)})
 	if err != nil {
-		return 0
+		return 0, err
 	}
-	return n
+	n, err := strconv.Atoi(strings.TrimSpace(joinWords(syms)))
+	if err != nil || n < 1 || n > 99 {
+		return 0, nil
+	}
+	return n, nil
 }
 
 // readCell reads one table cell: the row's main value and its parts.

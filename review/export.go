@@ -86,8 +86,9 @@ type ExportSource interface {
 	ExportableReturns(ctx context.Context, ids []int64) ([]ExportReturn, error)
 	// MarkExported moves each listed document from verified to exported, if it is
 	// still verified at the version that was exported (a return reopened meanwhile
-	// is left alone), and records the run in the service's export log.
-	MarkExported(ctx context.Context, run ExportRun, exported []ExportReturn) error
+	// is left alone), and records the run in the service's export log. It returns
+	// the ids of documents that changed since they were read: their export is stale.
+	MarkExported(ctx context.Context, run ExportRun, exported []ExportReturn) (stale []int64, err error)
 }
 
 // ExportSink is a database that holds exported returns. Implemented by
@@ -150,7 +151,8 @@ func (e *Exporter) now() time.Time {
 
 // Sync makes the analysis database hold exactly the verified and exported returns:
 // new and changed returns are written, unchanged ones left alone, returns reopened
-// since their export withdrawn. Then the written returns become exported.
+// since their export withdrawn. Then the written returns become exported. Returns
+// that changed while the export ran are exported again one by one.
 func (e *Exporter) Sync(ctx context.Context, user string) (ExportRun, error) {
 	run := ExportRun{At: e.now(), Format: "postgres", User: user}
 	if e.Sink == nil {
@@ -174,42 +176,71 @@ func (e *Exporter) Sync(ctx context.Context, user string) (ExportRun, error) {
 	if run.Removed, err = e.Sink.Remove(ctx, nil, keep); err != nil {
 		return run, fmt.Errorf("export: %w", err)
 	}
-	if err := e.Source.MarkExported(ctx, run, rets); err != nil {
+	stale, err := e.Source.MarkExported(ctx, run, rets)
+	if err != nil {
 		return run, fmt.Errorf("export: %w", err)
 	}
 	e.logRun(run)
+	for _, id := range stale {
+		if err := e.ExportDocument(ctx, id); err != nil {
+			return run, err
+		}
+	}
 	return run, nil
 }
 
+// maxRounds bounds how often ExportDocument starts over when the document keeps
+// changing under it.
+const maxRounds = 5
+
 // ExportDocument exports one document (the automatic export after verification): a
 // verified return is written, one that is no longer verified (reopened) withdrawn.
+// If the document changes while it is exported, it starts over, so that the analysis
+// database ends up with the document's latest state whatever the order of jobs.
 func (e *Exporter) ExportDocument(ctx context.Context, id int64) error {
-	run := ExportRun{At: e.now(), Format: "postgres"}
 	if e.Sink == nil {
 		return fmt.Errorf("export document %d: %w", id, ErrNoSink)
 	}
-	run.Target = e.Sink.Target()
-	rets, err := e.Source.ExportableReturns(ctx, []int64{id})
-	if err != nil {
-		return fmt.Errorf("export document %d: %w", id, err)
-	}
-	run.Returns = len(rets)
-	if len(rets) == 0 {
-		if run.Removed, err = e.Sink.Remove(ctx, []int64{id}, nil); err != nil {
+	for range maxRounds {
+		run := ExportRun{At: e.now(), Format: "postgres", Target: e.Sink.Target()}
+		rets, err := e.Source.ExportableReturns(ctx, []int64{id})
+		if err != nil {
 			return fmt.Errorf("export document %d: %w", id, err)
 		}
-	} else {
+		run.Returns = len(rets)
+		if len(rets) == 0 {
+			if run.Removed, err = e.Sink.Remove(ctx, []int64{id}, nil); err != nil {
+				return fmt.Errorf("export document %d: %w", id, err)
+			}
+			// Verified meanwhile? Then its rows may just have been removed: again.
+			if again, err := e.Source.ExportableReturns(ctx, []int64{id}); err != nil {
+				return fmt.Errorf("export document %d: %w", id, err)
+			} else if len(again) > 0 {
+				continue
+			}
+			if run.Removed > 0 {
+				if _, err := e.Source.MarkExported(ctx, run, nil); err != nil {
+					return fmt.Errorf("export document %d: %w", id, err)
+				}
+				e.logRun(run)
+			}
+			return nil
+		}
 		res, err := e.Sink.Put(ctx, rets)
 		if err != nil {
 			return fmt.Errorf("export document %d: %w", id, err)
 		}
 		run.Written, run.Unchanged = res.Written, res.Unchanged
+		stale, err := e.Source.MarkExported(ctx, run, rets)
+		if err != nil {
+			return fmt.Errorf("export document %d: %w", id, err)
+		}
+		e.logRun(run)
+		if len(stale) == 0 {
+			return nil
+		}
 	}
-	if err := e.Source.MarkExported(ctx, run, rets); err != nil {
-		return fmt.Errorf("export document %d: %w", id, err)
-	}
-	e.logRun(run)
-	return nil
+	return fmt.Errorf("export document %d: it kept changing during %d attempts: %w", id, maxRounds, ErrConflict)
 }
 
 // WriteFile writes every verified and exported return to w as a csv or xlsx file.
@@ -229,7 +260,7 @@ func (e *Exporter) WriteFile(ctx context.Context, w io.Writer, format, target, u
 		return run, fmt.Errorf("export %s: %w", format, err)
 	}
 	if mark {
-		if err := e.Source.MarkExported(ctx, run, rets); err != nil {
+		if _, err := e.Source.MarkExported(ctx, run, rets); err != nil {
 			return run, fmt.Errorf("export %s: %w", format, err)
 		}
 		e.logRun(run)

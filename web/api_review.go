@@ -88,6 +88,7 @@ func (s *Server) apiEditValues(c *gin.Context) {
 	}
 	sort.Strings(ids)
 	var changes []review.Change
+	saved := map[string]any{}
 	for _, fid := range ids {
 		v, err := s.cfg.Workflow.DecodeEdit(fid, req.Values[fid])
 		if err != nil {
@@ -95,6 +96,7 @@ func (s *Server) apiEditValues(c *gin.Context) {
 			return
 		}
 		changes = append(changes, review.Change{FieldID: fid, Value: v})
+		saved[fid] = v
 	}
 	for _, fid := range req.Confirm {
 		changes = append(changes, review.Change{FieldID: fid, Confirm: true})
@@ -104,7 +106,8 @@ func (s *Server) apiEditValues(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"version": nv, "messages": messagesJSON(msgs)})
+	// values: each edited field as normalized ("2001年3月" → "2001-03"), for the screen.
+	c.JSON(http.StatusOK, gin.H{"version": nv, "messages": messagesJSON(msgs), "values": saved})
 }
 
 func messagesJSON(msgs []layout.Message) []layout.Message {

@@ -1,11 +1,14 @@
-// Package web is papergate's HTTP side: the JSON API for scripts (and, with the review
-// work, the server-rendered UI), health endpoints, authentication and role checks. It
-// uses gin; it reaches the domain through the small interfaces below.
+// Package web is papergate's HTTP side: the server-rendered review UI (html/template
+// from embed.FS, one template set per screen, small keyboard-first JavaScript), the
+// JSON API for scripts, health endpoints, sessions, API tokens and role checks. It uses
+// gin; it reaches the domain through the small interfaces below, which cmd/papergate
+// fills with the SQL store and the object store.
 package web
 
 import (
 	"context"
 	"errors"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"papergate/layout"
 	"papergate/review"
 )
 
@@ -42,6 +46,37 @@ type Checker interface {
 	Ping(ctx context.Context) error
 }
 
+// Objects reads stored objects (page images) for the review screen.
+type Objects interface {
+	// Get opens the object; an error wrapping review.ErrNotFound if there is none.
+	Get(ctx context.Context, key string) (io.ReadCloser, error)
+}
+
+// Claims hands documents in review to one reviewer at a time.
+type Claims interface {
+	// Claim gives the document to user for ttl (extending one's own claim);
+	// ErrConflict if someone else holds it or it is not in review.
+	Claim(ctx context.Context, id int64, user string, ttl time.Duration) error
+	// ClaimNext claims the most doubtful unclaimed document; ErrNotFound when none.
+	ClaimNext(ctx context.Context, user string, ttl time.Duration) (int64, error)
+	// Release drops user's claim, if they hold it.
+	Release(ctx context.Context, id int64, user string) error
+}
+
+// DocumentCount is how many documents share a status, a province (first two digits
+// of the region code) and a level.
+type DocumentCount struct {
+	Status   review.Status
+	Province string
+	Level    string
+	N        int
+}
+
+// Counts counts documents for the dashboard.
+type Counts interface {
+	DocumentCounts(ctx context.Context) ([]DocumentCount, error)
+}
+
 // Config is what the server needs.
 type Config struct {
 	Documents Documents
@@ -49,18 +84,47 @@ type Config struct {
 	Workflow  Workflow
 	Ingester  Ingester
 	Tokens    Tokens
+	Sessions  Sessions
+	Accounts  Accounts
+	Claims    Claims
+	Objects   Objects
+	Counts    Counts
+	// Catalog is the form definitions; nil means layout.Default().
+	Catalog *layout.Catalog
 	// Ready are checked by /readyz, by name (database, object store).
 	Ready map[string]Checker
 	// MaxUploadBytes is the largest accepted file.
 	MaxUploadBytes int64
-	Log            *slog.Logger
+	// SessionIdle ends a session unused for this long (default 2h); SessionMax ends
+	// any session this long after login (default 12h).
+	SessionIdle, SessionMax time.Duration
+	// CookieSecure marks the session cookie Secure even when the request did not
+	// come over TLS (behind a TLS-terminating proxy). Over TLS it is always Secure.
+	CookieSecure bool
+	// ClaimTTL is how long a reviewer's claim on a document lasts without a
+	// heartbeat from the open review screen (default 5m).
+	ClaimTTL time.Duration
+	// ConfidenceThreshold: values at or above it count as confident (default
+	// review.DefaultConfidenceThreshold).
+	ConfidenceThreshold float64
+	// Login rate limits: failed logins allowed in a burst per account name and per
+	// client address, refilled one per LoginRefill (defaults 5, 20, 1m).
+	LoginBurstName, LoginBurstIP int
+	LoginRefill                  time.Duration
+	Log                          *slog.Logger
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
 }
 
 // Server is the HTTP handler.
 type Server struct {
-	cfg    Config
-	engine *gin.Engine
-	log    *slog.Logger
+	cfg     Config
+	engine  *gin.Engine
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	assets  *assets
+	limiter *loginLimiter
+	dummy   string // a bcrypt hash compared against when the account does not exist
 }
 
 // New builds the handler with every route (see routes.go).
@@ -69,11 +133,55 @@ func New(cfg Config) *Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, engine: gin.New(), log: cfg.Log}
-	s.engine.Use(s.recoverer(), s.accessLog())
+	if cfg.Catalog == nil {
+		cfg.Catalog = layout.Default()
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 2 * time.Hour
+	}
+	if cfg.SessionMax <= 0 {
+		cfg.SessionMax = 12 * time.Hour
+	}
+	if cfg.ClaimTTL <= 0 {
+		cfg.ClaimTTL = 5 * time.Minute
+	}
+	if cfg.ConfidenceThreshold <= 0 {
+		cfg.ConfidenceThreshold = review.DefaultConfidenceThreshold
+	}
+	if cfg.LoginBurstName <= 0 {
+		cfg.LoginBurstName = 5
+	}
+	if cfg.LoginBurstIP <= 0 {
+		cfg.LoginBurstIP = 20
+	}
+	if cfg.LoginRefill <= 0 {
+		cfg.LoginRefill = time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, engine: gin.New(), log: cfg.Log, assets: loadAssets(),
+		limiter: newLoginLimiter(cfg.LoginBurstName, cfg.LoginBurstIP, cfg.LoginRefill, cfg.Now)}
+	s.pages = s.loadTemplates()
+	s.dummy, _ = review.HashPassword(review.NewSecret("", 16))
+	s.engine.Use(s.recoverer(), s.securityHeaders(), s.accessLog())
 	s.engine.HandleMethodNotAllowed = true
 	s.routes()
 	return s
+}
+
+// Routes lists every registered route (for the role test and documentation).
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+// securityHeaders keeps pages out of frames and stops content sniffing.
+func (s *Server) securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		c.Next()
+	}
 }
 
 // ServeHTTP implements http.Handler.

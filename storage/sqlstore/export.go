@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"papergate/layout"
 	"papergate/review"
 )
 
@@ -80,6 +81,10 @@ func (db *DB) ExportableReturns(ctx context.Context, ids []int64) ([]review.Expo
 	}
 	review.SortReturns(out)
 	return out, nil
+}
+
+func unitOf(d review.Document) layout.Unit {
+	return layout.Unit{RegionCode: d.UnitCode, Level: layout.Level(d.Level)}
 }
 
 // prefixScanner scans a leading column into id, the rest as s would.

@@ -138,7 +138,9 @@ type WorkerConfig struct {
 	// Recognizers, one per concurrent recognition (each holds its own Tesseract);
 	// without any, this process does not work the recognize queue.
 	Recognizers []review.Recognizer
-	Log         *slog.Logger
+	// Exporter, if set, works the export queue (automatic export after verification).
+	Exporter DocumentExporter
+	Log      *slog.Logger
 }
 
 // Workers runs pipeline jobs until stopped.
@@ -198,6 +200,7 @@ func (db *DB) StartWorkers(ctx context.Context, stages Stages, cfg WorkerConfig)
 		}))
 		queues[QueueRecognize] = river.QueueConfig{MaxWorkers: n}
 	}
+	w.addExportWorker(workers, queues)
 	client, err := river.NewClient(db.driver(), &river.Config{
 		Logger:               riverLogger(cfg.Log),
 		Queues:               queues,

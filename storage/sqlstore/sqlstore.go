@@ -43,6 +43,9 @@ type DB struct {
 	// MaxAttempts is how often a failing job runs before its document is failed;
 	// 0 means DefaultMaxAttempts. Set it before the first use.
 	MaxAttempts int
+	// AutoExport queues an export job with every verification and reopening
+	// (export_queue.go). Set it before the first use.
+	AutoExport bool
 
 	dsn     string
 	db      *sql.DB

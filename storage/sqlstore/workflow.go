@@ -34,6 +34,9 @@ func (db *DB) Verify(ctx context.Context, id, version int64, user, override stri
 		if err := audit(ctx, tx, id, "", t, user, action, nil, nil, review.SourceReviewer, override); err != nil {
 			return err
 		}
+		if err := db.enqueueExport(ctx, tx, id); err != nil {
+			return err
+		}
 		return addEvent(ctx, tx, id, review.StatusVerified, "verified by "+user, t)
 	})
 	if err != nil {
@@ -58,6 +61,9 @@ func (db *DB) Reopen(ctx context.Context, id int64, user, reason string) (int64,
 			return err
 		}
 		if err := audit(ctx, tx, id, "", t, user, review.ActionReopened, nil, nil, review.SourceReviewer, reason); err != nil {
+			return err
+		}
+		if err := db.enqueueExport(ctx, tx, id); err != nil { // withdraws it from the analysis database
 			return err
 		}
 		return addEvent(ctx, tx, id, review.StatusInReview, "reopened by "+user+": "+reason, t)
