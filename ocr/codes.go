@@ -192,34 +192,39 @@ func (gs *glyphSet) index(text string) int {
 // readGlyphs reads the writing in wb of c glyph by glyph: the text and, per
 // glyph, how sure the match is (0–100).
 func (gs *glyphSet) readGlyphs(c *image.Gray, wb image.Rectangle, em float64) (string, []float64) {
+	return gs.readGlyphsIn(c, wb, em, nil)
+}
+
+// readGlyphsIn is readGlyphs restricted to some classes.
+func (gs *glyphSet) readGlyphsIn(c *image.Gray, wb image.Rectangle, em float64, allow func(glyphClass) bool) (string, []float64) {
 	var b strings.Builder
 	var confs []float64
 	for _, bb := range cutGlyphs(c, wb, em) {
-		gb := gs.classify(c, bb, em, wb.Max.Y)
+		gb := gs.classifyIn(c, bb, em, allow)
 		b.WriteString(gs.classes[gb.cls].text)
 		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
 	}
 	return b.String(), confs
 }
 
-// renderGlyph draws r at 64 pixels per em, narrowed and sheared like a hand
-// would, and normalises it.
-func renderGlyph(f *sfnt.Font, buf *sfnt.Buffer, r rune, narrow, shear float64) (glyphTmpl, bool) {
+// drawGlyph paints r of face f onto g (dark on light), em pixels per em,
+// its baseline origin at (x, y), narrowed and sheared like a hand would.
+func drawGlyph(g *image.Gray, f *sfnt.Font, buf *sfnt.Buffer, r rune, x, y, em, narrow, shear float64) bool {
 	gi, err := f.GlyphIndex(buf, r)
 	if err != nil || gi == 0 {
-		return glyphTmpl{}, false
+		return false
 	}
-	const ppem = 64
-	segs, err := f.LoadGlyph(buf, gi, fixed.I(ppem), nil)
+	segs, err := f.LoadGlyph(buf, gi, fixed.I(64), nil)
 	if err != nil || len(segs) == 0 {
-		return glyphTmpl{}, false
+		return false
 	}
-	const size, base = 128, 96
-	z := vector.NewRasterizer(size, size)
+	k := em / 64
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	z := vector.NewRasterizer(w, h)
 	pt := func(p fixed.Point26_6) (float32, float32) {
-		x, y := float64(p.X)/64, float64(p.Y)/64 // y grows downwards, baseline at 0
-		x = x*narrow - shear*y
-		return float32(x + 32), float32(y + base)
+		px, py := float64(p.X)/64*k, float64(p.Y)/64*k // y grows downwards, baseline at 0
+		px = px*narrow - shear*py
+		return float32(px + x), float32(py + y)
 	}
 	for _, s := range segs {
 		switch s.Op {
@@ -239,11 +244,30 @@ func renderGlyph(f *sfnt.Font, buf *sfnt.Buffer, r rune, narrow, shear float64) 
 		}
 	}
 	z.ClosePath()
-	a := image.NewAlpha(image.Rect(0, 0, size, size))
+	a := image.NewAlpha(image.Rect(0, 0, w, h))
 	z.Draw(a, a.Bounds(), image.Opaque, image.Point{})
-	g := image.NewGray(a.Rect)
 	for i, v := range a.Pix {
-		g.Pix[i] = 255 - v
+		if v > 0 {
+			row, col := i/w, i%w
+			j := row*g.Stride + col
+			if nv := 255 - int(v); nv < int(g.Pix[j]) {
+				g.Pix[j] = uint8(nv)
+			}
+		}
+	}
+	return true
+}
+
+// renderGlyph draws r at 64 pixels per em, narrowed and sheared like a hand
+// would, and normalises it.
+func renderGlyph(f *sfnt.Font, buf *sfnt.Buffer, r rune, narrow, shear float64) (glyphTmpl, bool) {
+	const size, base, ppem = 128, 96, 64
+	g := image.NewGray(image.Rect(0, 0, size, size))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	if !drawGlyph(g, f, buf, r, 32, base, ppem, narrow, shear) {
+		return glyphTmpl{}, false
 	}
 	bb := inkBounds(g, g.Rect)
 	if bb.Empty() {
@@ -282,6 +306,19 @@ func normGlyph(g *image.Gray, bb image.Rectangle) [glyphN * glyphN]float32 {
 		}
 	}
 	return out
+}
+
+// codeClasses are what a code or list of codes is written with: numbers,
+// circled or plain, separators and brackets.
+func codeClasses(c glyphClass) bool {
+	r := []rune(c.text)[0]
+	return r >= '0' && r <= '9' || r >= '①' && r <= '⑬' || strings.ContainsRune("、，,()（）", r)
+}
+
+// numberClasses are what numbers, dates and phone numbers are written with.
+func numberClasses(c glyphClass) bool {
+	r := []rune(c.text)[0]
+	return r >= '0' && r <= '9' || c.sep
 }
 
 // glyphBox is one cut-out glyph of a written code.
@@ -371,6 +408,11 @@ func cutGlyphs(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
 
 // classify matches one glyph box against the templates.
 func (gs *glyphSet) classify(g *image.Gray, bb image.Rectangle, em float64, baseline int) glyphBox {
+	return gs.classifyIn(g, bb, em, nil)
+}
+
+// classifyIn is classify restricted to the classes allow accepts (nil: all).
+func (gs *glyphSet) classifyIn(g *image.Gray, bb image.Rectangle, em float64, allow func(glyphClass) bool) glyphBox {
 	bits := normGlyph(g, bb)
 	aspect := float64(bb.Dx()) / float64(bb.Dy())
 	height := float64(bb.Dy()) / em
@@ -379,6 +421,9 @@ func (gs *glyphSet) classify(g *image.Gray, bb image.Rectangle, em float64, base
 		best[i] = math.Inf(1)
 	}
 	for _, t := range gs.tmpls {
+		if allow != nil && !allow(gs.classes[t.class]) {
+			continue
+		}
 		d := 0.0
 		for k := range bits {
 			x := float64(bits[k] - t.bits[k])
@@ -411,6 +456,10 @@ func (gs *glyphSet) classify(g *image.Gray, bb image.Rectangle, em float64, base
 // readCodes reads a written code, list of codes or table links in the clean
 // area c (written box wb): glyph by glyph with the template matcher.
 func (e *Engine) readCodes(p *page, c *image.Gray, wb image.Rectangle, f *layout.Field) (string, []float64, error) {
-	text, confs := e.glyph.readGlyphs(c, wb, p.em)
+	allow := codeClasses
+	if f.Type == layout.TypeLinks {
+		allow = nil
+	}
+	text, confs := e.glyph.readGlyphsIn(c, wb, p.em, allow)
 	return text, confs, nil
 }

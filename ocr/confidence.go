@@ -1,6 +1,8 @@
 package ocr
 
 import (
+	_ "embed"
+	"encoding/json"
 	"math"
 
 	"papergate/layout"
@@ -21,7 +23,7 @@ type features struct {
 
 // ConfidenceThreshold is the calibrated threshold: on the synthetic corpus, at
 // least 99.9% of values with a confidence at or above it are right.
-const ConfidenceThreshold = 0.9
+const ConfidenceThreshold = 0.98
 
 // score condenses the features into one number in 0..1 before calibration.
 func score(f *layout.Field, r reading) float64 {
@@ -42,21 +44,39 @@ func score(f *layout.Field, r reading) float64 {
 	for _, c := range ft.confs {
 		m = math.Min(m, c)
 	}
-	return m / 100
+	s := m / 100
+	if ft.agree {
+		s = 0.5 + s/2 // two readers agree
+	} else if f.Type != layout.TypeText && f.Type != layout.TypeName {
+		s *= 0.8
+	}
+	if f.Check != nil || f.Min != nil {
+		_ = f // bounds are checked by Validate; Normalize already rejected illegible values
+	}
+	return s
 }
 
 // calibrate maps a reading to a calibrated confidence.
 func calibrate(f *layout.Field, r reading) float64 {
-	return calibration.lookup(group(f), score(f, r))
+	return calibration.lookup(group(f, r), score(f, r))
 }
 
-// group is the calibration group of a field: its type, with blanks and cells apart.
-func group(f *layout.Field) string {
-	g := string(f.Type)
-	if f.Table != "" {
-		g += "/cell"
+// group is the calibration group of a reading: its type family, and whether
+// anything was written.
+func group(f *layout.Field, r reading) string {
+	fam := "text"
+	switch f.Type {
+	case layout.TypeTick:
+		return "tick"
+	case layout.TypeCode, layout.TypeCodes, layout.TypeLinks:
+		fam = "code"
+	case layout.TypeInt, layout.TypeDecimal, layout.TypePercent, layout.TypeDate, layout.TypePhone, layout.TypeMobile, layout.TypeRegionCode:
+		fam = "number"
 	}
-	return g
+	if r.feat.empty || !r.feat.located {
+		return fam + "/blank"
+	}
+	return fam
 }
 
 // calibTable maps, per group, score bins to the share of right values.
@@ -67,7 +87,7 @@ const calibBins = 20
 func (c calibTable) lookup(g string, s float64) float64 {
 	bins, ok := c[g]
 	if !ok || len(bins) != calibBins {
-		return s
+		return 0
 	}
 	i := int(s * calibBins)
 	if i >= calibBins {
@@ -79,5 +99,15 @@ func (c calibTable) lookup(g string, s float64) float64 {
 	return bins[i]
 }
 
-// calibration is loaded from calibration.json (see calibrate_test.go).
-var calibration = calibTable{}
+//go:embed calibration.json
+var calibrationJSON []byte
+
+// calibration is the table measured on a synthetic corpus (calibrate_test.go
+// writes it with -update).
+var calibration = func() calibTable {
+	var c calibTable
+	if err := json.Unmarshal(calibrationJSON, &c); err != nil {
+		panic("ocr: calibration.json: " + err.Error())
+	}
+	return c
+}()

@@ -35,6 +35,8 @@ type Engine struct {
 	index *trigramIndex
 	forms map[string]*layout.Form
 	glyph *glyphSet
+	// observe, if set, sees every field's calibration group and raw score (for calibration).
+	observe func(f *layout.Field, group string, score float64)
 }
 
 var _ review.Recognizer = (*Engine)(nil)
@@ -113,6 +115,7 @@ type page struct {
 	text  []rune    // folded characters of syms, one per symbol
 	votes []float64 // per template: trigram votes
 	nTri  int
+	sheet bool // a table continuation sheet known by its grid only
 }
 
 // a4Inches is the width of an A4 sheet; page resolution is taken from it.
@@ -194,6 +197,9 @@ func (e *Engine) identify(pages []*page) {
 				p.setTemplate(e.tpls[want])
 			}
 		}
+		if p.tpl == nil && e.tableSheet(p) {
+			continue
+		}
 		switch {
 		case p.tpl == nil:
 			p.read.Note = "not identified"
@@ -203,6 +209,26 @@ func (e *Engine) identify(pages []*page) {
 			p.read.Form = p.tpl.id
 		}
 	}
+}
+
+// tableSheet recognizes a page whose text did not identify it but which holds
+// a ruled grid of one of the catalog's tables: a continuation sheet (续表).
+func (e *Engine) tableSheet(p *page) bool {
+	for _, form := range e.cat.Forms() {
+		if len(form.Tables) == 0 {
+			continue
+		}
+		for _, gr := range findGrids(p) {
+			if tableFor(form, gr) != nil {
+				p.tpl = e.template(form.ID)
+				p.read.Form = form.ID
+				p.read.Note = "table continuation sheet"
+				p.sheet = true
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // otherFormMargin is how many more trigram votes a page needs for the form the

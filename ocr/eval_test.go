@@ -6,7 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
-	"image/jpeg"
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
 	"math"
 	"os"
@@ -68,7 +69,7 @@ func decodePages(t testing.TB, jpegs [][]byte) []image.Image {
 	t.Helper()
 	var out []image.Image
 	for i, b := range jpegs {
-		img, err := jpeg.Decode(bytes.NewReader(b))
+		img, _, err := image.Decode(bytes.NewReader(b))
 		if err != nil {
 			t.Fatalf("page %d: %v", i+1, err)
 		}
@@ -85,6 +86,7 @@ type fieldResult struct {
 	conf       float64
 	score      float64
 	got, want  any
+	raw        string
 }
 
 // tally accumulates field results.
@@ -130,7 +132,7 @@ func (tl *tally) compare(cat *layout.Catalog, truth truthDoc, rec *review.Recogn
 			}
 			g := got[id]
 			fr := rec.Fields[id]
-			tl.results = append(tl.results, fieldResult{id: id, typ: string(f.Type), right: sameVal(g, want), blankTruth: want == nil, conf: fr.Confidence, got: g, want: want})
+			tl.results = append(tl.results, fieldResult{id: id, typ: string(f.Type), right: sameVal(g, want), blankTruth: want == nil, conf: fr.Confidence, got: g, want: want, raw: fr.Raw})
 		}
 		for id, g := range got {
 			if _, ok := vals[id]; ok {
@@ -227,7 +229,7 @@ func (tl *tally) mistakes(w io.Writer, limit int) {
 		}
 		g, _ := json.Marshal(x.got)
 		wv, _ := json.Marshal(x.want)
-		fmt.Fprintf(w, "  %-24s %-8s got %-30s want %s (conf %.2f)\n", x.id, x.typ, strings.TrimSpace(string(g)), wv, x.conf)
+		fmt.Fprintf(w, "  %-24s %-8s got %-30s want %s (conf %.2f) raw %q\n", x.id, x.typ, strings.TrimSpace(string(g)), wv, x.conf, x.raw)
 	}
 }
 

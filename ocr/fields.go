@@ -37,6 +37,9 @@ func (e *Engine) readForm(ctx context.Context, form *layout.Form, ps []*page, re
 			rec.Return.Issues[f.ID] = *r.issue
 		}
 		rec.Fields[f.ID] = review.FieldRead{Confidence: calibrate(f, r), Raw: r.raw, Page: r.page, Box: r.box}
+		if e.observe != nil {
+			e.observe(f, group(f, r), score(f, r))
+		}
 	}
 	fields := append(append([]*layout.Field{}, form.Fields...), form.Header...)
 	var ticks []*layout.Field
@@ -116,10 +119,12 @@ func (p *page) cleanArea(area image.Rectangle, ul *hseg) *image.Gray {
 		if ul != nil && b.Max.Y > ul.y0-int(em*0.6) {
 			// On the blank's own line: OCR may have merged writing into a printed
 			// character's box, so whiten only what lies outside the blank.
-			left := image.Rect(b.Min.X, b.Min.Y, min(b.Max.X, ul.x0), b.Max.Y)
-			right := image.Rect(max(b.Min.X, ul.x1+int(em*0.6)), b.Min.Y, b.Max.X, b.Max.Y)
-			fillRect(c, left.Sub(off), 255)
-			fillRect(c, right.Sub(off), 255)
+			if x := min(b.Max.X, ul.x0); x > b.Min.X {
+				fillRect(c, image.Rect(b.Min.X, b.Min.Y, x, b.Max.Y).Sub(off), 255)
+			}
+			if x := max(b.Min.X, ul.x1+int(em*0.6)); x < b.Max.X {
+				fillRect(c, image.Rect(x, b.Min.Y, b.Max.X, b.Max.Y).Sub(off), 255)
+			}
 			continue
 		}
 		fillRect(c, b.Sub(off), 255)
@@ -166,7 +171,7 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 		text, confs = t, c
 	case layout.TypeInt, layout.TypeDecimal, layout.TypePercent, layout.TypeDate, layout.TypePhone, layout.TypeMobile, layout.TypeRegionCode:
 		// Digits: the glyph matcher first, Tesseract as a second opinion.
-		gt, gc := e.glyph.readGlyphs(clean, wb, p.em)
+		gt, gc := e.glyph.readGlyphsIn(clean, wb, p.em, numberClasses)
 		gv, giss := layout.Normalize(f, gt)
 		syms, err := e.rd.read(clean, wb, readOpts{psm: gosseract.PSM_SINGLE_LINE, whitelist: whitelist(f.Type), words: true, dpi: int(p.dpi)})
 		if err != nil {
@@ -174,7 +179,12 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 		}
 		tt := joinWords(syms)
 		tv, tiss := layout.Normalize(f, tt)
-		gt = strings.Trim(gt, ",，、()（）")
+		// Remnants of neighbouring print read as punctuation at either end.
+		left := ",，、()（）-./:"
+		if f.Type == layout.TypePhone {
+			left = ",，、)）-./:"
+		}
+		gt = strings.TrimRight(strings.TrimLeft(gt, left), ",，、(（-/:")
 		gv, giss = layout.Normalize(f, gt)
 		text, confs = gt, gc
 		switch {

@@ -3,7 +3,6 @@ package ocr
 import (
 	"image"
 	"math"
-	"os"
 )
 
 // estimateSkew returns the angle in degrees (positive: the content is turned
@@ -181,9 +180,6 @@ func findSeal(g *image.Gray, red *image.Alpha, dpi float64) (image.Rectangle, bo
 		if found {
 			hit++
 		}
-	}
-	if os.Getenv("SEALDBG") != "" {
-		println("seal", pts, best, cx, cy, r, hit)
 	}
 	if float64(hit)/nV < 0.6 {
 		return image.Rectangle{}, false

@@ -120,27 +120,31 @@ func (e *Engine) readTables(ctx context.Context, form *layout.Form, ps []*page, 
 			if len(gr.xs) == 7 {
 				first = 1
 			}
-			prev := 0
+			// Rows are consecutive: the numbers read in the 序号 cells vote
+			// for the offset between grid row and table row.
+			votes := map[int]int{}
 			for ri := 0; ri+1 < len(gr.ys); ri++ {
-				row, err := e.rowNumber(p, gr, ri, first)
+				n, err := e.rowNumber(p, gr, ri, first)
 				if err != nil {
 					return err
 				}
-				if row == 0 && ri == 0 {
+				if n > 0 {
+					votes[n-ri]++
+				}
+			}
+			k, best := 0, 0
+			for off, v := range votes {
+				if v > best || (v == best && off < k) {
+					k, best = off, v
+				}
+			}
+			for ri := 0; ri+1 < len(gr.ys); ri++ {
+				row := ri + k
+				if row < 1 {
 					continue // the header row
 				}
-				if row == 0 || (prev > 0 && row != prev+1 && ri+1 < len(gr.ys)) {
-					if prev > 0 {
-						row = prev + 1
-					} else if row == 0 {
-						continue
-					}
-				}
-				prev = row
-				if row <= lastRow[t.ID] && p.continuation() {
-					sheet[t.ID]++
-				} else if row <= lastRow[t.ID] && sheet[t.ID] == 0 && lastRow[t.ID] > 0 {
-					sheet[t.ID]++
+				if row <= lastRow[t.ID] {
+					sheet[t.ID]++ // a new sheet of the same table: the next three columns
 				}
 				lastRow[t.ID] = row
 				if row < 1 || row > len(t.Rows) {
@@ -189,11 +193,15 @@ func (e *Engine) readTables(ctx context.Context, form *layout.Form, ps []*page, 
 
 // continuation reports whether the page is a continuation sheet (续表).
 func (p *page) continuation() bool {
+	if p.sheet {
+		return true
+	}
 	var b strings.Builder
 	for _, s := range p.syms {
 		b.WriteString(s.text)
 	}
-	return strings.Contains(b.String(), "续表")
+	txt := b.String()
+	return strings.Contains(txt, "续表)") || strings.Contains(txt, "续表）")
 }
 
 // tableFor tells which table a grid is.
@@ -278,7 +286,11 @@ func (e *Engine) readCell(p *page, cell image.Rectangle, row *layout.Row, col st
 	single := main.Type == layout.TypeCode
 	seen := 0
 	for i, bb := range boxes {
-		gb := e.glyph.classify(clean, bb, p.em, wb.Max.Y)
+		allow := codeClasses
+		if main.Type == layout.TypeLinks {
+			allow = nil
+		}
+		gb := e.glyph.classifyIn(clean, bb, p.em, allow)
 		cl := e.glyph.classes[gb.cls]
 		isCode := strings.ContainsRune("①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬", []rune(cl.text)[0]) || (cl.text >= "0" && cl.text <= "9" && len(cl.text) == 1)
 		if main.Type == layout.TypeLinks {

@@ -244,9 +244,10 @@ func (e *Exporter) ExportDocument(ctx context.Context, id int64) error {
 }
 
 // WriteFile writes every verified and exported return to w as a csv or xlsx file.
-// With mark, the written returns become exported and the run is logged (the
-// command line's export); a download (mark false) changes nothing.
-func (e *Exporter) WriteFile(ctx context.Context, w io.Writer, format, target, user string, mark bool) (ExportRun, error) {
+// With commit non-nil, commit is called once the file is written (the command line
+// renames the file into place) and, if it succeeds, the written returns become
+// exported and the run is logged. A download (commit nil) changes nothing.
+func (e *Exporter) WriteFile(ctx context.Context, w io.Writer, format, target, user string, commit func() error) (ExportRun, error) {
 	run := ExportRun{At: e.now(), Format: format, Target: target, User: user}
 	if format != "csv" && format != "xlsx" {
 		return run, BadInput("bad_format", fmt.Sprintf("unknown export format %q: use csv or xlsx", format), nil)
@@ -259,12 +260,16 @@ func (e *Exporter) WriteFile(ctx context.Context, w io.Writer, format, target, u
 	if err := e.Files.WriteReturns(w, format, rets); err != nil {
 		return run, fmt.Errorf("export %s: %w", format, err)
 	}
-	if mark {
-		if _, err := e.Source.MarkExported(ctx, run, rets); err != nil {
-			return run, fmt.Errorf("export %s: %w", format, err)
-		}
-		e.logRun(run)
+	if commit == nil {
+		return run, nil
 	}
+	if err := commit(); err != nil {
+		return run, fmt.Errorf("export %s: %w", format, err)
+	}
+	if _, err := e.Source.MarkExported(ctx, run, rets); err != nil {
+		return run, fmt.Errorf("export %s: %w", format, err)
+	}
+	e.logRun(run)
 	return run, nil
 }
 

@@ -21,20 +21,21 @@ import (
 // through the JSON API with the version the page was rendered at.
 
 type reviewView struct {
-	Doc         review.Document
-	Pages       []pageView
-	Groups      []fieldGroup
-	Editable    bool
-	HeldBy      string
-	Threshold   float64
-	ClaimTTL    int // seconds
-	Total       int
-	Doubtful    int
-	Confirmed   int
-	DocMessages []layout.Message
-	History     []historyRow
-	CanReopen   bool
-	CanReview   bool
+	Doc           review.Document
+	Pages         []pageView
+	Groups        []fieldGroup
+	Editable      bool
+	HeldBy        string
+	Threshold     float64
+	ClaimTTL      int // seconds
+	Total         int
+	Doubtful      int
+	Confirmed     int
+	DocMessages   []layout.Message
+	History       []historyRow
+	Confirmations int // confirmations left out of History
+	CanReopen     bool
+	CanReview     bool
 }
 
 type pageView struct {
@@ -226,9 +227,15 @@ func (s *Server) buildReview(c *gin.Context, v *reviewView) error {
 	}
 	v.Groups = groupFields(cat, views)
 
+	// The trail shows what people changed and decided; confirmations (often a page at
+	// a time) are counted, each field's own history (Ctrl+H) lists them.
 	for i := len(audit) - 1; i >= 0; i-- {
 		e := audit[i]
 		if e.Action == review.ActionRecognized {
+			continue
+		}
+		if e.Action == review.ActionConfirmed {
+			v.Confirmations++
 			continue
 		}
 		h := historyRow{At: e.At.Local().Format("01-02 15:04:05"), User: e.User, Action: actionNames[e.Action], Reason: e.Reason,
@@ -242,9 +249,8 @@ func (s *Server) buildReview(c *gin.Context, v *reviewView) error {
 				h.Field = f.Describe()
 			}
 		}
-		v.History = append(v.History, h)
-		if len(v.History) == 200 {
-			break
+		if len(v.History) < 200 {
+			v.History = append(v.History, h)
 		}
 	}
 	return nil

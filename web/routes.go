@@ -10,15 +10,15 @@ import (
 // without a role list is public (health checks, static files, the login page).
 // routes_test.go walks every registered route as every role.
 var (
-	uploaders   = []review.Role{review.RoleClerk, review.RoleReviewer, review.RoleSupervisor}
-	readers     = []review.Role{review.RoleClerk, review.RoleReviewer, review.RoleSupervisor, review.RoleAdmin}
-	staff       = []review.Role{review.RoleClerk, review.RoleReviewer, review.RoleSupervisor}
-	retriers    = []review.Role{review.RoleClerk, review.RoleSupervisor}
-	editors     = []review.Role{review.RoleReviewer, review.RoleSupervisor}
-	reopeners   = []review.Role{review.RoleSupervisor}
-	exporters   = []review.Role{review.RoleSupervisor}
-	admins      = []review.Role{review.RoleAdmin}
-	everyone    = review.Roles
+	uploaders    = []review.Role{review.RoleClerk, review.RoleReviewer, review.RoleSupervisor}
+	readers      = []review.Role{review.RoleClerk, review.RoleReviewer, review.RoleSupervisor, review.RoleAdmin}
+	staff        = []review.Role{review.RoleClerk, review.RoleReviewer, review.RoleSupervisor}
+	retriers     = []review.Role{review.RoleClerk, review.RoleSupervisor}
+	editors      = []review.Role{review.RoleReviewer, review.RoleSupervisor}
+	reopeners    = []review.Role{review.RoleSupervisor}
+	exporters    = []review.Role{review.RoleSupervisor}
+	admins       = []review.Role{review.RoleAdmin}
+	everyone     = review.Roles
 	capabilities = map[string][]review.Role{"upload": uploaders, "read": staff, "retry": retriers, "review": editors,
 		"reopen": reopeners, "export": exporters, "users": admins}
 )
@@ -64,5 +64,6 @@ func (s *Server) routes() {
 	api.POST("/documents/:id/release", s.allow(editors), s.apiRelease)
 	api.GET("/documents/:id/pages/:n", s.allow(staff), s.apiPageImage)
 	api.GET("/stats", s.allow(readers), s.apiStats)
+	api.GET("/exports/:format", s.allow(exporters), s.apiExport)
 	r.NoRoute(s.notFound)
 }

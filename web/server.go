@@ -89,6 +89,7 @@ type Config struct {
 	Claims    Claims
 	Objects   Objects
 	Counts    Counts
+	Exports   Exports // nil: GET /exports answers 503
 	// Catalog is the form definitions; nil means layout.Default().
 	Catalog *layout.Catalog
 	// Ready are checked by /readyz, by name (database, object store).
@@ -166,6 +167,11 @@ func New(cfg Config) *Server {
 	s.dummy, _ = review.HashPassword(review.NewSecret("", 16))
 	s.engine.Use(s.recoverer(), s.securityHeaders(), s.accessLog())
 	s.engine.HandleMethodNotAllowed = true
+	// The client address (for login rate limits and logs) is the connection's: a
+	// forwarded-for header is trivially forged, so no proxy is trusted by default.
+	if err := s.engine.SetTrustedProxies(nil); err != nil {
+		s.log.Warn("trusted proxies", "err", err)
+	}
 	s.routes()
 	return s
 }

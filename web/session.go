@@ -129,7 +129,7 @@ func (s *Server) newSession(c *gin.Context, u review.User) error {
 
 func (s *Server) setCookie(c *gin.Context, name, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: s.cfg.CookieSecure || c.Request.TLS != nil,
+		Secure:   s.cfg.CookieSecure || c.Request.TLS != nil,
 		SameSite: http.SameSiteLaxMode})
 }
 

@@ -10,6 +10,8 @@ import (
 	"papergate/ocr"
 	"papergate/ocr/split"
 	"papergate/review"
+	"papergate/storage/exportdb"
+	"papergate/storage/exportfile"
 	"papergate/storage/localstore"
 	"papergate/storage/s3store"
 	"papergate/storage/sqlstore"
@@ -25,6 +27,8 @@ type app struct {
 	ingester *review.Ingester
 	pipeline *review.Pipeline
 	workflow *review.Workflow
+	exporter *review.Exporter // files always; the analysis database when export-to is set
+	sink     *exportdb.DB     // nil without export-to
 }
 
 // openApp opens the configured stores and migrates the database.
@@ -61,10 +65,22 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a.pipeline = &review.Pipeline{Objects: a.objects, Store: db, Values: db, Splitter: splitter, TempDir: cfg.TempDir, Log: log,
 		ConfidenceThreshold: ocr.ConfidenceThreshold}
 	a.workflow = &review.Workflow{Store: db, Catalog: layout.Default()}
+	a.exporter = &review.Exporter{Source: db, Files: exportfile.Writer{}, Catalog: layout.Default(), Log: log}
+	if cfg.ExportTo != "" {
+		if a.sink, err = exportdb.Open(ctx, cfg.ExportTo, layout.Default()); err != nil {
+			db.Close()
+			return nil, err
+		}
+		a.exporter.Sink = a.sink
+		db.AutoExport = true
+	}
 	return a, nil
 }
 
 func (a *app) Close() error {
+	if a.sink != nil {
+		a.sink.Close()
+	}
 	if err := a.db.Close(); err != nil {
 		return fmt.Errorf("close: %w", err)
 	}
@@ -99,9 +115,13 @@ func (a *app) startWorkers(ctx context.Context) (*sqlstore.Workers, func(), erro
 }
 
 func (a *app) workerConfig() sqlstore.WorkerConfig {
-	return sqlstore.WorkerConfig{SplitConcurrency: a.cfg.SplitWorkers, JobTimeout: a.cfg.JobTimeout,
+	cfg := sqlstore.WorkerConfig{SplitConcurrency: a.cfg.SplitWorkers, JobTimeout: a.cfg.JobTimeout,
 		RescueAfter: a.cfg.RescueAfter,
 		RetryBase:   a.cfg.RetryBase, PollInterval: a.cfg.PollInterval, Log: a.log}
+	if a.sink != nil {
+		cfg.Exporter = a.exporter // works the automatic export queue
+	}
+	return cfg
 }
 
 // loadConfig parses a command's flags (and the environment) into a Config; extra

@@ -29,6 +29,7 @@ type Config struct {
 	TempDir      string
 	SplitWorkers int
 	Recognizers  int
+	ExportTo     string // analysis database (postgres://) for the automatic export; "" for none
 	JobTimeout   time.Duration
 	RescueAfter  time.Duration
 	RetryBase    time.Duration
@@ -36,6 +37,9 @@ type Config struct {
 	PollInterval time.Duration
 	LogLevel     string
 	LogFormat    string
+	SessionIdle  time.Duration // a UI session unused this long ends
+	SessionMax   time.Duration // any UI session ends this long after login
+	CookieSecure bool          // mark the session cookie Secure even without TLS here (behind a TLS proxy)
 }
 
 // setting is one configuration value: its flag, its environment twin, its default.
@@ -66,6 +70,7 @@ func (c *Config) settings() []setting {
 		{"tmp", "PAPERGATE_TMP", "", "directory for spooled uploads and page rendering (default: the system's)", str(&c.TempDir)},
 		{"split-workers", "PAPERGATE_SPLIT_WORKERS", "2", "documents split at once per process", integer(&c.SplitWorkers)},
 		{"recognizers", "PAPERGATE_RECOGNIZERS", strconv.Itoa(runtime.NumCPU()), "documents recognized at once per process, one Tesseract each (0: this process does not recognize)", integer(&c.Recognizers)},
+		{"export-to", "PAPERGATE_EXPORT_TO", "", "analysis database postgres://user@host/db: verified returns are exported to it automatically (and by default by papergate export)", str(&c.ExportTo)},
 		{"job-timeout", "PAPERGATE_JOB_TIMEOUT", "30m", "a job running longer is cancelled and retried", dur(&c.JobTimeout)},
 		{"rescue-after", "PAPERGATE_RESCUE_AFTER", "0s", "a running job whose worker died is retried after this (0: job-timeout + 1m)", dur(&c.RescueAfter)},
 		{"retry-base", "PAPERGATE_RETRY_BASE", "5s", "first retry delay of a failed job, doubled each attempt", dur(&c.RetryBase)},
@@ -73,6 +78,9 @@ func (c *Config) settings() []setting {
 		{"poll-interval", "PAPERGATE_POLL_INTERVAL", "1s", "how often idle workers look for jobs", dur(&c.PollInterval)},
 		{"log-level", "PAPERGATE_LOG_LEVEL", "info", "debug, info, warn or error", str(&c.LogLevel)},
 		{"log-format", "PAPERGATE_LOG_FORMAT", "text", "text or json", str(&c.LogFormat)},
+		{"session-idle", "PAPERGATE_SESSION_IDLE", "2h", "a web UI session unused this long ends", dur(&c.SessionIdle)},
+		{"session-max", "PAPERGATE_SESSION_MAX", "12h", "any web UI session ends this long after login", dur(&c.SessionMax)},
+		{"cookie-secure", "PAPERGATE_COOKIE_SECURE", "false", "mark the session cookie Secure even when serving plain HTTP (behind a TLS proxy); over TLS it always is", func(v string) (err error) { c.CookieSecure, err = strconv.ParseBool(v); return }},
 	}
 }
 
@@ -108,6 +116,9 @@ func (c *Config) finish() error {
 	}
 	if c.Recognizers < 0 {
 		return usageErrorf("recognizers must be 0 or more")
+	}
+	if c.ExportTo != "" && !isPostgresURL(c.ExportTo) {
+		return usageErrorf("export-to must be a postgres:// URL (the automatic export); write files with papergate export --format csv --to FILE")
 	}
 	if c.MaxAttempts < 1 {
 		return usageErrorf("max-attempts must be at least 1")
@@ -154,4 +165,8 @@ func (c *Config) logger(std stdio) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(std.err, opts))
 	}
 	return slog.New(slog.NewTextHandler(std.err, opts))
+}
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }

@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"normalize": {"normalize TEXT as a value of TYPE", cmdNormalize},
 		"synth":     {"write synthetic filled returns (PDF + truth JSON)", cmdSynth},
 		"user":      {"manage accounts: user add", cmdUser},
+		"export":    {"export verified returns to PostgreSQL, CSV or XLSX", cmdExport},
 		"token":     {"API tokens: token create", cmdToken},
 		"extract":   {"offline recognition of files, no stores touched", cmdExtract},
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"papergate/layout"
+	"papergate/ocr"
 	"papergate/review"
 	"papergate/storage/sqlstore"
 	"papergate/web"
@@ -51,13 +53,13 @@ func cmdServe(ctx context.Context, args []string, std stdio) error {
 		ready["objects"] = a.pinger
 	}
 	srv := &http.Server{
-		Handler: web.New(web.Config{Documents: a.db, Values: a.db, Workflow: a.workflow, Ingester: a.ingester, Tokens: a.db, Ready: ready,
-			MaxUploadBytes: cfg.MaxUploadMB << 20, Log: log}),
+		Handler:           a.handler(ready),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.sweepSessions(ctx)
 	log.Info("papergate serving", "addr", ln.Addr().String(), "db", string(a.db.Dialect()), "objects", a.objectsName())
 	fmt.Fprintf(std.err, "papergate: listening on http://%s\n", ln.Addr())
 
@@ -139,3 +141,62 @@ func (a *app) ensureAdmin(ctx context.Context, std stdio) error {
 }
 
 var _ sqlstore.Stages = (*review.Pipeline)(nil)
+
+// handler is the web server on this app's stores.
+func (a *app) handler(ready map[string]web.Checker) *web.Server {
+	return web.New(web.Config{Documents: a.db, Values: a.db, Workflow: a.workflow, Ingester: a.ingester, Tokens: a.db,
+		Sessions: webSessions{a.db}, Accounts: a.db, Claims: a.db, Objects: a.objects, Counts: webCounts{a.db},
+		Catalog: layout.Default(), Ready: ready, Exports: a.exporter, MaxUploadBytes: a.cfg.MaxUploadMB << 20,
+		SessionIdle: a.cfg.SessionIdle, SessionMax: a.cfg.SessionMax, CookieSecure: a.cfg.CookieSecure,
+		ConfidenceThreshold: ocr.ConfidenceThreshold, Log: a.log})
+}
+
+// sweepSessions deletes expired web sessions every hour; an expired session is
+// refused when it is presented, this only keeps the table small.
+func (a *app) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		if err := a.db.DeleteExpiredSessions(ctx, now, now.Add(-a.cfg.SessionIdle)); err != nil && ctx.Err() == nil {
+			a.log.Warn("sweep sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// webSessions and webCounts hand the SQL store's sessions and counts to the web
+// server, whose types mirror the store's field for field.
+type webSessions struct{ db *sqlstore.DB }
+
+func (w webSessions) CreateSession(ctx context.Context, s web.Session) error {
+	return w.db.CreateSession(ctx, sqlstore.Session(s))
+}
+
+func (w webSessions) Session(ctx context.Context, hash string) (web.Session, error) {
+	s, err := w.db.Session(ctx, hash)
+	return web.Session(s), err
+}
+
+func (w webSessions) TouchSession(ctx context.Context, hash string, t time.Time) error {
+	return w.db.TouchSession(ctx, hash, t)
+}
+
+func (w webSessions) DeleteSession(ctx context.Context, hash string) error {
+	return w.db.DeleteSession(ctx, hash)
+}
+
+type webCounts struct{ db *sqlstore.DB }
+
+func (w webCounts) DocumentCounts(ctx context.Context) ([]web.DocumentCount, error) {
+	cs, err := w.db.DocumentCounts(ctx)
+	out := make([]web.DocumentCount, len(cs))
+	for i, c := range cs {
+		out[i] = web.DocumentCount(c)
+	}
+	return out, err
+}

@@ -42,6 +42,7 @@ type DB struct {
 
 	mu       sync.Mutex
 	migrated bool
+	recheck  bool // a table or column went missing: migrate without trusting export_meta
 }
 
 // Open prepares the analysis database at dsn (a postgres:// URL; add
@@ -96,6 +97,17 @@ func redact(dsn string) string {
 	return "(unparseable URL)"
 }
 
+// schemaGone is a server error saying a table or column is missing: someone dropped
+// it since this process migrated. The next call migrates again.
+func (db *DB) schemaGone(err error) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == "42P01" || pgErr.Code == "42703") {
+		db.mu.Lock()
+		db.migrated, db.recheck = false, true
+		db.mu.Unlock()
+	}
+}
+
 // wrap prefixes err; errors that are not the server's answer (refused, reset, timed
 // out) also wrap review.ErrUnavailable, so that the caller retries later.
 func (db *DB) wrap(what string, err error) error {
@@ -123,10 +135,10 @@ func (db *DB) ensure(ctx context.Context) error {
 	if db.migrated {
 		return nil
 	}
-	if err := db.Migrate(ctx); err != nil {
+	if err := db.migrate(ctx, db.recheck); err != nil {
 		return err
 	}
-	db.migrated = true
+	db.migrated, db.recheck = true, false
 	return nil
 }
 
@@ -198,6 +210,7 @@ func (db *DB) Put(ctx context.Context, rets []review.ExportReturn) (review.SinkR
 		return nil
 	})
 	if err != nil {
+		db.schemaGone(err)
 		return review.SinkResult{}, db.wrap("put", err)
 	}
 	return res, nil
@@ -396,6 +409,7 @@ func (db *DB) Remove(ctx context.Context, ids []int64, keep map[int64]bool) (int
 		return err
 	})
 	if err != nil {
+		db.schemaGone(err)
 		return 0, db.wrap("remove", err)
 	}
 	return n, nil

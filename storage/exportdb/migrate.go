@@ -82,14 +82,18 @@ var fixedTables = []string{
 // the last run (export_meta holds their digest). A column whose type the forms no
 // longer allow is an error wrapping ErrSchema; it is never converted silently.
 // Columns of fields that were dropped from the forms are kept.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) error { return db.migrate(ctx, false) }
+
+// migrate migrates; with recheck it compares every table and column even if
+// export_meta says the definitions have not changed.
+func (db *DB) migrate(ctx context.Context, recheck bool) error {
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, fixedTables[0]); err != nil {
 			return err
 		}
 		var hash string
 		err := tx.QueryRow(ctx, `SELECT value FROM export_meta WHERE key = 'schema'`).Scan(&hash)
-		if err == nil && hash == db.schema.hash {
+		if err == nil && hash == db.schema.hash && !recheck {
 			return nil
 		}
 		if err != nil && err != pgx.ErrNoRows {

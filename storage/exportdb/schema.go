@@ -146,10 +146,10 @@ const schemaVersion = 1
 // dictEntry is one row of the data dictionary.
 type dictEntry struct {
 	FieldID, Form, TableName, ColumnName, Type, SQLType, Label, Question, Section, Unit, When, Note string
-	TableID, Part                                                                                  string
-	Row, Position                                                                                  int
-	Required                                                                                       bool
-	Options                                                                                        []layout.Option
+	TableID, Part                                                                                   string
+	Row, Position                                                                                   int
+	Required                                                                                        bool
+	Options                                                                                         []layout.Option
 }
 
 // dictionary lists every field definition (table rows with {col}) in codebook order.

@@ -3,10 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"papergate/layout"
 	"papergate/review"
@@ -60,17 +61,35 @@ func (db *DB) ExportableReturns(ctx context.Context, ids []int64) ([]review.Expo
 	if len(out) == 0 {
 		return nil, nil
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT document_id, `+valueColumns+` FROM field_values
-		WHERE document_id IN (SELECT id FROM documents WHERE `+where+`) ORDER BY document_id, field_id`)
+	// Only what an export carries, typed with one field lookup per field id.
+	rows, err = tx.QueryContext(ctx, `SELECT document_id, field_id, value, confidence, source, confirmed, updated_by
+		FROM field_values WHERE document_id IN (SELECT id FROM documents WHERE `+where+`) ORDER BY document_id, field_id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: exportable returns: %w", err)
 	}
 	defer rows.Close()
+	cat := layout.Default()
+	fields := map[string]*layout.Field{}
 	for rows.Next() {
 		var id int64
-		v, err := scanValue(prefixScanner{rows, &id})
-		if err != nil {
+		var v review.Value
+		var val sql.NullString
+		var src string
+		if err := rows.Scan(&id, &v.FieldID, &val, &v.Confidence, &src, &v.Confirmed, &v.UpdatedBy); err != nil {
 			return nil, fmt.Errorf("sqlstore: exportable returns: %w", err)
+		}
+		v.Source = review.Source(src)
+		if val.Valid {
+			f, ok := fields[v.FieldID]
+			if !ok {
+				if f, err = cat.Field(v.FieldID); err != nil {
+					return nil, fmt.Errorf("sqlstore: exportable returns: document %d: %w", id, err)
+				}
+				fields[v.FieldID] = f
+			}
+			if v.Value, err = f.DecodeValue(json.RawMessage(val.String)); err != nil {
+				return nil, fmt.Errorf("sqlstore: exportable returns: document %d: %w", id, err)
+			}
 		}
 		if i, ok := index[id]; ok {
 			out[i].Values = append(out[i].Values, v)
@@ -87,14 +106,6 @@ func unitOf(d review.Document) layout.Unit {
 	return layout.Unit{RegionCode: d.UnitCode, Level: layout.Level(d.Level)}
 }
 
-// prefixScanner scans a leading column into id, the rest as s would.
-type prefixScanner struct {
-	s  scanner
-	id *int64
-}
-
-func (p prefixScanner) Scan(dest ...any) error { return p.s.Scan(append([]any{p.id}, dest...)...) }
-
 // MarkExported moves the exported documents that are still verified at the version
 // that was exported to exported, and logs the run, in one transaction. It returns the
 // ids of documents that changed after they were read (reopened, verified again): their
@@ -104,28 +115,13 @@ func (db *DB) MarkExported(ctx context.Context, run review.ExportRun, exported [
 	var stale, marked []int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		stale, marked = nil, nil
-		for _, r := range exported {
-			res, err := tx.ExecContext(ctx, `UPDATE documents SET status = $1, version = version + 1, updated_at = $2
-				WHERE id = $3 AND version = $4 AND status = $5`,
-				string(review.StatusExported), t, r.DocumentID, r.Version, string(review.StatusVerified))
+		for start := 0; start < len(exported); start += markChunk {
+			chunk := exported[start:min(start+markChunk, len(exported))]
+			s, m, err := db.markChunk(ctx, tx, run, chunk, t)
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				marked = append(marked, r.DocumentID)
-				if err := addEvent(ctx, tx, r.DocumentID, review.StatusExported, "exported to "+run.Target, t); err != nil {
-					return err
-				}
-				continue
-			}
-			var version int64
-			var status string
-			err = tx.QueryRowContext(ctx, `SELECT version, status FROM documents WHERE id = $1`, r.DocumentID).Scan(&version, &status)
-			if errors.Is(err, sql.ErrNoRows) || (err == nil && (version != r.Version || status != string(r.Status))) {
-				stale = append(stale, r.DocumentID)
-			} else if err != nil {
-				return err
-			}
+			stale, marked = append(stale, s...), append(marked, m...)
 		}
 		docs := make([]string, len(marked))
 		for i, id := range marked {
@@ -140,6 +136,85 @@ func (db *DB) MarkExported(ctx context.Context, run review.ExportRun, exported [
 		return nil, fmt.Errorf("sqlstore: mark exported: %w", err)
 	}
 	return stale, nil
+}
+
+// markChunk is how many documents one statement marks.
+const markChunk = 500
+
+// markChunk marks a chunk of exported returns with one UPDATE, checks the ones it did
+// not mark with one SELECT and records the events with one INSERT.
+func (db *DB) markChunk(ctx context.Context, tx *sql.Tx, run review.ExportRun, rets []review.ExportReturn, t time.Time) (stale, marked []int64, err error) {
+	pairs := make([]string, len(rets))
+	ids := make([]string, len(rets))
+	for i, r := range rets {
+		pairs[i] = fmt.Sprintf("(%d, %d)", r.DocumentID, r.Version)
+		ids[i] = strconv.FormatInt(r.DocumentID, 10)
+	}
+	rows, err := tx.QueryContext(ctx, `UPDATE documents SET status = $1, version = version + 1, updated_at = $2
+		WHERE status = $3 AND (id, version) IN (VALUES `+strings.Join(pairs, ", ")+`) RETURNING id`,
+		string(review.StatusExported), t, string(review.StatusVerified))
+	if err != nil {
+		return nil, nil, err
+	}
+	done := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		done[id] = true
+		marked = append(marked, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	type state struct {
+		version int64
+		status  string
+	}
+	cur := map[int64]state{}
+	rows, err = tx.QueryContext(ctx, `SELECT id, version, status FROM documents WHERE id IN (`+strings.Join(ids, ",")+`)`)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var s state
+		if err := rows.Scan(&id, &s.version, &s.status); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		cur[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, r := range rets {
+		if done[r.DocumentID] {
+			continue
+		}
+		// Already exported at this version (a repeated export) is fine; anything
+		// else changed after the read.
+		if s, ok := cur[r.DocumentID]; !ok || s.version != r.Version || s.status != string(r.Status) {
+			stale = append(stale, r.DocumentID)
+		}
+	}
+	if len(marked) == 0 {
+		return stale, nil, nil
+	}
+	var values []string
+	args := []any{t, string(review.StatusExported), "exported to " + run.Target}
+	for _, id := range marked {
+		values = append(values, fmt.Sprintf("(%d, $1, $2, $3)", id))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO document_events (document_id, at, status, message) VALUES `+
+		strings.Join(values, ", "), args...); err != nil {
+		return nil, nil, err
+	}
+	return stale, marked, nil
 }
 
 // ExportRuns returns the export log, newest first, at most limit entries.
