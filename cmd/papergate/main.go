@@ -56,8 +56,14 @@ func commands() map[string]command {
 
 func main() {
 	// Tesseract: one thread per engine; papergate runs engines in parallel instead.
+	// OpenMP reads the limit when the library loads, before main runs, so setting it
+	// here takes a re-exec of the same binary.
 	if os.Getenv("OMP_THREAD_LIMIT") == "" {
 		os.Setenv("OMP_THREAD_LIMIT", "1")
+		if exe, err := os.Executable(); err == nil {
+			err = syscall.Exec(exe, os.Args, os.Environ())
+			fmt.Fprintf(os.Stderr, "papergate: cannot re-execute with OMP_THREAD_LIMIT=1 (%v); Tesseract may use several threads\n", err)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Main(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
