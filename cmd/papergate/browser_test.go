@@ -330,6 +330,7 @@ func browserScreens(t *testing.T, backend backend) {
 
 	// In Q3's grid, ↓ moves to the next row of the same system.
 	b.gotoField("Q3.T1.A.1")
+	b.screenshot("review-grid")
 	b.press(kb.ArrowDown)
 	if got := b.str(`document.activeElement.closest('.f').dataset.id`); !strings.HasPrefix(got, "Q3.T1.A.2") {
 		t.Errorf("↓ from Q3.T1.A.1 went to %s", got)

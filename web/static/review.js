@@ -359,8 +359,12 @@
   // ---- the claim: kept while the screen is open, dropped when it closes ----
   if (editable) {
     const ttl = Number(main.dataset.ttl) || 300;
+    // A screen left alone for half an hour stops holding the return, so that an
+    // abandoned tab does not keep it from the other reviewers.
+    let active = Date.now();
+    for (const ev of ['keydown', 'pointerdown']) document.addEventListener(ev, () => { active = Date.now(); }, true);
     setInterval(async () => {
-      if (!editable) return;
+      if (!editable || Date.now() - active > 30 * 60 * 1000) return;
       const r = await api('POST', `/api/v1/documents/${docID}/claim`);
       if (r.status === 409) {
         editable = false;
