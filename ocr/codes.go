@@ -54,16 +54,6 @@ var fontFiles = []struct{ file, pkg string }{
 	{"wqy-zenhei.ttc", "fonts-wqy-zenhei"},
 }
 
-var fontDirs = []string{
-	"/usr/share/fonts/truetype/arphic",
-	"/usr/share/fonts/truetype/arphic-ukai",
-	"/usr/share/fonts/truetype/arphic-uming",
-	"/usr/share/fonts/truetype/wqy",
-	"/usr/share/fonts/opentype/arphic",
-	"/usr/share/fonts/truetype",
-	"/usr/local/share/fonts",
-}
-
 // ErrFonts is returned when none of the CJK fonts used for code templates is installed.
 var ErrFonts = errors.New("ocr: no CJK font for code templates (install fonts-arphic-ukai and fonts-arphic-uming)")
 

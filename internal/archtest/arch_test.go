@@ -22,11 +22,11 @@ type rule struct {
 
 // rules, most specific first. Outside modules are named by module path.
 var rules = []rule{
-	{"papergate/layout/synth", []string{"papergate/layout", "golang.org/x/image"}},
+	{"papergate/layout/synth", []string{"papergate/layout", "papergate/internal/cjkfont", "golang.org/x/image"}},
 	{"papergate/layout", []string{"gopkg.in/yaml.v3"}},
 	{"papergate/review", []string{"papergate/layout", "golang.org/x/crypto/bcrypt"}},
 	{"papergate/ocr/split", []string{"papergate/review", "github.com/pdfcpu/pdfcpu", "golang.org/x/image"}},
-	{"papergate/ocr", []string{"papergate/review", "papergate/layout", "papergate/ocr/split", "github.com/otiai10/gosseract", "golang.org/x/image"}},
+	{"papergate/ocr", []string{"papergate/review", "papergate/layout", "papergate/ocr/split", "papergate/internal/cjkfont", "github.com/otiai10/gosseract", "golang.org/x/image"}},
 	{"papergate/storage/localstore", []string{"papergate/review"}},
 	{"papergate/storage/s3store", []string{"papergate/review", "github.com/minio/minio-go"}},
 	{"papergate/storage/sqlstore", []string{"papergate/review", "papergate/layout", "github.com/jackc/pgx", "github.com/riverqueue/river", "modernc.org/sqlite"}},
@@ -37,6 +37,7 @@ var rules = []rule{
 	{"papergate/internal/testenv", []string{"github.com/jackc/pgx"}},
 	{"papergate/internal/testpdf", []string{"github.com/pdfcpu/pdfcpu"}},
 	{"papergate/internal/archtest", nil},
+	{"papergate/internal/cjkfont", []string{"golang.org/x/image"}},
 	{"papergate/cmd/papergate", []string{"papergate/", "github.com/", "golang.org/x/"}},
 }
 

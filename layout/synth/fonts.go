@@ -1,15 +1,13 @@
 package synth
 
 import (
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"papergate/internal/cjkfont"
 )
 
 // fontRole is what a font is used for on the page.
@@ -24,7 +22,7 @@ const (
 
 // fontCandidate is one place a font may be installed and the Debian package that installs it.
 type fontCandidate struct {
-	file  string // file name, searched in fontDirs
+	file  string // file name, searched in Options.FontDir, then cjkfont.Dirs
 	index int    // font index inside a .ttc collection
 	pkg   string // Debian package
 }
@@ -36,18 +34,6 @@ var roleFonts = [numRoles][]fontCandidate{
 	roleKai:  {{"ukai.ttc", 0, "fonts-arphic-ukai"}},
 }
 
-// fontDirs are the directories searched for fonts, after Options.FontDir.
-var fontDirs = []string{
-	"/usr/share/fonts/truetype/arphic",
-	"/usr/share/fonts/truetype/arphic-uming",
-	"/usr/share/fonts/truetype/arphic-ukai",
-	"/usr/share/fonts/truetype/wqy",
-	"/usr/share/fonts/opentype/arphic",
-	"/usr/share/fonts/truetype",
-	"/usr/local/share/fonts",
-	"/usr/share/fonts",
-}
-
 // fontSet holds the parsed faces a Generator draws with. It is read-only after
 // loadFonts and safe for concurrent use (each renderer keeps its own sfnt.Buffer).
 type fontSet struct {
@@ -57,7 +43,7 @@ type fontSet struct {
 
 // loadFonts finds and parses one font per role. extraDir, if not empty, is searched first.
 func loadFonts(extraDir string) (*fontSet, error) {
-	dirs := fontDirs
+	dirs := cjkfont.Dirs
 	if extraDir != "" {
 		dirs = append([]string{extraDir}, dirs...)
 	}
@@ -76,12 +62,12 @@ func loadFontsFrom(dirs []string) (*fontSet, error) {
 				fs.faces[role] = f
 				break
 			}
-			path := findFile(dirs, c.file)
+			path := cjkfont.Find(dirs, c.file)
 			if path == "" {
 				tried = append(tried, fmt.Sprintf("%s (Debian package %s)", c.file, c.pkg))
 				continue
 			}
-			f, err := parseFontFile(path, c.index)
+			f, err := cjkfont.Load(path, c.index)
 			if err != nil {
 				return nil, fmt.Errorf("synth: font %s: %w", path, err)
 			}
@@ -107,88 +93,6 @@ func roleName(r fontRole) string {
 	default:
 		return "hand-like writing (Kai)"
 	}
-}
-
-func findFile(dirs []string, name string) string {
-	for _, d := range dirs {
-		p := filepath.Join(d, name)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p
-		}
-	}
-	return ""
-}
-
-// parseFontFile parses font index of a .ttf/.otf file or .ttc collection.
-//
-// sfnt rejects tables that do not start on a 4-byte boundary, and the Debian
-// CJK collections have such tables, so a collection member is copied into a
-// fresh, aligned single-font file first.
-func parseFontFile(path string, index int) (*sfnt.Font, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(b) >= 4 && string(b[:4]) == "ttcf" {
-		b, err = extractTTC(b, index)
-		if err != nil {
-			return nil, err
-		}
-	} else {
-		b, err = realign(b, 0)
-		if err != nil {
-			return nil, err
-		}
-	}
-	return sfnt.Parse(b)
-}
-
-// extractTTC returns font i of a TrueType collection as a stand-alone, aligned font file.
-func extractTTC(b []byte, i int) ([]byte, error) {
-	be := binary.BigEndian
-	if len(b) < 12 {
-		return nil, errors.New("short collection header")
-	}
-	n := int(be.Uint32(b[8:]))
-	if i < 0 || i >= n || len(b) < 12+4*n {
-		return nil, fmt.Errorf("font index %d not in collection of %d", i, n)
-	}
-	return realign(b, int(be.Uint32(b[12+4*i:])))
-}
-
-// realign copies the sfnt whose offset table starts at off into a new file with
-// every table 4-byte aligned.
-func realign(b []byte, off int) ([]byte, error) {
-	be := binary.BigEndian
-	if off < 0 || off+12 > len(b) {
-		return nil, errors.New("bad offset table")
-	}
-	nt := int(be.Uint16(b[off+4:]))
-	hdr := 12 + 16*nt
-	if off+hdr > len(b) {
-		return nil, errors.New("bad table directory")
-	}
-	size := hdr
-	for k := range nt {
-		size += int(be.Uint32(b[off+12+16*k+12:])) + 3
-	}
-	out := make([]byte, hdr, size)
-	copy(out, b[off:off+12])
-	for k := range nt {
-		r := b[off+12+16*k : off+12+16*k+16]
-		o, l := int(be.Uint32(r[8:])), int(be.Uint32(r[12:]))
-		if o < 0 || l < 0 || o+l > len(b) {
-			return nil, fmt.Errorf("table %q out of range", r[:4])
-		}
-		for len(out)%4 != 0 {
-			out = append(out, 0)
-		}
-		copy(out[12+16*k:], r[:8])
-		be.PutUint32(out[12+16*k+8:], uint32(len(out)))
-		be.PutUint32(out[12+16*k+12:], uint32(l))
-		out = append(out, b[o:o+l]...)
-	}
-	return out, nil
 }
 
 // seg is one outline segment in em units (1 = the em square), +y down.
