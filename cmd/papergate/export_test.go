@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -59,43 +58,6 @@ func synthCorpus(t *testing.T, names ...string) []synthCase {
 		out = append(out, synthCase{n, pdf, truth})
 	}
 	return out
-}
-
-// startServe runs `papergate serve` in-process until stop (or the test's end).
-func (e *env) startServe() (base string, stop func()) {
-	t := e.t
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	var errb syncBuffer
-	go func() {
-		done <- Main(ctx, []string{"serve", "--addr", addr}, stdio{in: strings.NewReader(""), out: io.Discard, err: &errb})
-	}()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case code := <-done:
-				if code != 0 {
-					t.Errorf("serve exited %d: %s", code, errb.String())
-				}
-			case <-time.After(40 * time.Second):
-				t.Error("serve did not shut down within 40s")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	base = "http://" + addr
-	waitFor(t, "the server to answer /healthz", 30*time.Second, func() bool {
-		resp, err := http.Get(base + "/healthz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
-	return base, stop
 }
 
 // call sends a JSON API request and returns the status and raw body.

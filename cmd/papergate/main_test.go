@@ -143,6 +143,13 @@ func freeAddr(t *testing.T) string {
 
 // serve starts `papergate serve` in-process and returns its base URL.
 func (e *env) serve() string {
+	base, _ := e.startServe()
+	return base
+}
+
+// startServe runs `papergate serve` in-process until stop (or the test's end) and
+// returns its base URL once it answers /healthz.
+func (e *env) startServe() (base string, stop func()) {
 	t := e.t
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -151,21 +158,30 @@ func (e *env) serve() string {
 	go func() {
 		done <- Main(ctx, []string{"serve", "--addr", addr}, stdio{in: strings.NewReader(""), out: io.Discard, err: &errb})
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("serve exited %d: %s", code, errb.String())
+	exited := false
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if exited {
+				return
 			}
-		case <-time.After(40 * time.Second):
-			t.Error("serve did not shut down within 40s")
-		}
-	})
-	base := "http://" + addr
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Errorf("serve exited %d: %s", code, errb.String())
+				}
+			case <-time.After(40 * time.Second):
+				t.Error("serve did not shut down within 40s")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	base = "http://" + addr
 	waitFor(t, "the server to answer /healthz", 30*time.Second, func() bool {
 		select {
 		case code := <-done:
+			exited = true
 			t.Fatalf("serve exited %d: %s", code, errb.String())
 		default:
 		}
@@ -176,7 +192,7 @@ func (e *env) serve() string {
 		resp.Body.Close()
 		return resp.StatusCode == 200
 	})
-	return base
+	return base, stop
 }
 
 func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
