@@ -78,17 +78,8 @@ func (s *Server) addUser(c *gin.Context) {
 		s.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: "请选择角色。"})
 		return
 	}
-	generated := pw == ""
-	if generated {
-		pw = review.NewSecret("", 12)
-	}
-	hash, err := review.HashPassword(pw)
-	if errors.Is(err, review.ErrWeakPassword) {
-		s.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: fmt.Sprintf("密码至少需要 %d 个字符。", review.MinPasswordLength)})
-		return
-	}
-	if err != nil {
-		s.pageError(c, fmt.Errorf("web: add user: %w", err))
+	pw, hash, generated, ok := s.hashPassword(c, pw, "add user")
+	if !ok {
 		return
 	}
 	if _, err := s.cfg.Accounts.CreateUser(c.Request.Context(), name, role, hash); errors.Is(err, review.ErrConflict) {
@@ -156,17 +147,8 @@ func (s *Server) resetPassword(c *gin.Context) {
 		return
 	}
 	pw := c.PostForm("password")
-	generated := pw == ""
-	if generated {
-		pw = review.NewSecret("", 12)
-	}
-	hash, err := review.HashPassword(pw)
-	if errors.Is(err, review.ErrWeakPassword) {
-		s.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: fmt.Sprintf("密码至少需要 %d 个字符。", review.MinPasswordLength)})
-		return
-	}
-	if err != nil {
-		s.pageError(c, fmt.Errorf("web: reset password: %w", err))
+	pw, hash, generated, ok := s.hashPassword(c, pw, "reset password")
+	if !ok {
 		return
 	}
 	if err := s.cfg.Accounts.SetPasswordHash(c.Request.Context(), u.ID, hash); err != nil {
@@ -179,4 +161,24 @@ func (s *Server) resetPassword(c *gin.Context) {
 		v.Password, v.For = pw, u.Name
 	}
 	s.showUsers(c, http.StatusOK, v)
+}
+
+// hashPassword hashes the password an admin typed, or a generated one when none was
+// typed (shown once). A weak password is answered with the users screen and an
+// error; ok=false means the response has been written.
+func (s *Server) hashPassword(c *gin.Context, pw, action string) (password, hash string, generated, ok bool) {
+	generated = pw == ""
+	if generated {
+		pw = review.NewSecret("", 12)
+	}
+	hash, err := review.HashPassword(pw)
+	if errors.Is(err, review.ErrWeakPassword) {
+		s.showUsers(c, http.StatusUnprocessableEntity, usersView{Error: fmt.Sprintf("密码至少需要 %d 个字符。", review.MinPasswordLength)})
+		return "", "", false, false
+	}
+	if err != nil {
+		s.pageError(c, fmt.Errorf("web: %s: %w", action, err))
+		return "", "", false, false
+	}
+	return pw, hash, generated, true
 }
