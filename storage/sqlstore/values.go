@@ -180,30 +180,22 @@ func (db *DB) ApplyChanges(ctx context.Context, id, version int64, user string, 
 			if old.Valid {
 				oldAny = old.String
 			}
-			if c.Confirm {
-				if !exists {
-					return fmt.Errorf("confirm %s: no value to confirm: %w", c.FieldID, review.ErrNotFound)
+			if c.Confirm && !exists {
+				return fmt.Errorf("confirm %s: no value to confirm: %w", c.FieldID, review.ErrNotFound)
+			}
+			var val any
+			if !c.Confirm {
+				if val, err = encodeValue(c.Value); err != nil {
+					return fmt.Errorf("value of %s: %w", c.FieldID, err)
 				}
+			}
+			// Accepting a value, or typing the value that is there already, confirms it.
+			if c.Confirm || (exists && sameJSON(oldAny, val)) {
 				if _, err := tx.ExecContext(ctx, `UPDATE field_values SET confirmed = $1, updated_by = $2, updated_at = $3
 					WHERE document_id = $4 AND field_id = $5`, true, user, t, id, c.FieldID); err != nil {
 					return err
 				}
 				if err := audit(ctx, tx, id, c.FieldID, t, user, review.ActionConfirmed, oldAny, oldAny, review.SourceReviewer, ""); err != nil {
-					return err
-				}
-				continue
-			}
-			val, err := encodeValue(c.Value)
-			if err != nil {
-				return fmt.Errorf("value of %s: %w", c.FieldID, err)
-			}
-			if exists && sameJSON(oldAny, val) {
-				// Typing the value that is there already confirms it.
-				if _, err := tx.ExecContext(ctx, `UPDATE field_values SET confirmed = $1, updated_by = $2, updated_at = $3
-					WHERE document_id = $4 AND field_id = $5`, true, user, t, id, c.FieldID); err != nil {
-					return err
-				}
-				if err := audit(ctx, tx, id, c.FieldID, t, user, review.ActionConfirmed, oldAny, val, review.SourceReviewer, ""); err != nil {
 					return err
 				}
 				continue
