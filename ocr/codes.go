@@ -393,6 +393,53 @@ func cutGlyphs(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
 		}
 		sort.Slice(keep, func(i, j int) bool { return keep[i].Min.X < keep[j].Min.X })
 	}
+	return mergeArcs(keep, em)
+}
+
+// mergeArcs joins a circle that a thin print or JPEG broke into arcs beside
+// its digit: a run of two or three glyphs about as wide as tall, no wider than
+// a circled number, whose outer parts are arcs taller than the digit between.
+func mergeArcs(keep []image.Rectangle, em float64) []image.Rectangle {
+	arc := func(a, u image.Rectangle) bool {
+		return a.Dx()*100 <= u.Dx()*40 && a.Dy()*100 >= u.Dy()*70
+	}
+	for i := 0; i < len(keep); i++ {
+		for n := 3; n >= 2; n-- {
+			if i+n > len(keep) {
+				continue
+			}
+			run := keep[i : i+n]
+			u := run[0]
+			for _, k := range run[1:] {
+				u = u.Union(k)
+			}
+			if u.Dx() > int(em*1.3) || u.Dy() < int(em*0.55) || u.Dx()*100 < u.Dy()*72 || u.Dx()*100 > u.Dy()*135 {
+				continue
+			}
+			gapOK := true
+			for j := 1; j < n; j++ {
+				if run[j].Min.X-run[j-1].Max.X > int(em*0.2) {
+					gapOK = false
+				}
+			}
+			if !gapOK {
+				continue
+			}
+			ok := false
+			if n == 3 {
+				mid := run[1]
+				ok = arc(run[0], u) && arc(run[2], u) && run[0].Dy()*100 >= mid.Dy()*125 && run[2].Dy()*100 >= mid.Dy()*125
+			} else {
+				a, b := run[0], run[1]
+				ok = (arc(a, u) && !arc(b, u) && a.Dy()*100 >= b.Dy()*125) || (arc(b, u) && !arc(a, u) && b.Dy()*100 >= a.Dy()*125)
+			}
+			if !ok {
+				continue
+			}
+			keep = append(append(keep[:i:i], u), keep[i+n:]...)
+			break
+		}
+	}
 	return keep
 }
 
@@ -446,10 +493,125 @@ func (gs *glyphSet) classifyIn(g *image.Gray, bb image.Rectangle, em float64, al
 // readCodes reads a written code, list of codes or table links in the clean
 // area c (written box wb): glyph by glyph with the template matcher.
 func (e *Engine) readCodes(p *page, c *image.Gray, wb image.Rectangle, f *layout.Field) (string, []float64, error) {
-	allow := codeClasses
+	allow := codeAllow(f)
 	if f.Type == layout.TypeLinks {
 		allow = nil
 	}
-	text, confs := e.glyph.readGlyphsIn(c, wb, p.em, allow)
-	return text, confs, nil
+	c = boostFaint(c)
+	var b strings.Builder
+	var confs []float64
+	for _, bb := range splitCircles(c, cutGlyphs(c, wb, p.em), p.em) {
+		gb := e.glyph.classifyIn(c, bb, p.em, allow)
+		b.WriteString(e.glyph.classes[gb.cls].text)
+		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
+	}
+	return b.String(), confs, nil
 }
+
+// codeAllow is codeClasses limited to the codes f offers: no ⑪ for a
+// question with five options.
+func codeAllow(f *layout.Field) func(glyphClass) bool {
+	top := 0
+	for _, o := range f.Options {
+		top = max(top, o.Code)
+	}
+	if top == 0 {
+		return codeClasses
+	}
+	return func(c glyphClass) bool {
+		if !codeClasses(c) {
+			return false
+		}
+		r := []rune(c.text)[0]
+		if r >= '①' && r <= '⑬' {
+			return int(r-'①')+1 <= top
+		}
+		if r == '0' {
+			return top >= 10
+		}
+		return true
+	}
+}
+
+// splitCircles cuts a run of circled numbers that touch each other (printed
+// ①③⑤) into glyphs: as many as fit circles about as wide as they are tall,
+// the count whose evenly spaced cuts cross the least ink (the circles touch at
+// a point; a cut through a circle crosses its digit).
+func splitCircles(c *image.Gray, bs []image.Rectangle, em float64) []image.Rectangle {
+	var out []image.Rectangle
+	for _, b := range bs {
+		if b.Dy() < int(em*0.6) || b.Dx()*10 < b.Dy()*16 {
+			out = append(out, b)
+			continue
+		}
+		cols := make([]int, b.Dx())
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if c.Pix[(y-c.Rect.Min.Y)*c.Stride+x-c.Rect.Min.X] < inkLevel {
+					cols[x-b.Min.X]++
+				}
+			}
+		}
+		lo := max(2, int(math.Floor(float64(b.Dx())/float64(b.Dy())+0.3)))
+		hi := max(lo, int(math.Ceil(float64(b.Dx())/(0.75*float64(b.Dy())))))
+		bestN, bestS := lo, math.Inf(1)
+		for n := lo; n <= hi; n++ {
+			s := 0.0
+			for i := 1; i < n; i++ {
+				x := b.Dx() * i / n
+				m := 1 << 30
+				for d := -3; d <= 3; d++ {
+					if x+d >= 0 && x+d < len(cols) {
+						m = min(m, cols[x+d])
+					}
+				}
+				s += float64(m)
+			}
+			s /= float64(n - 1)
+			if s < bestS-0.5 {
+				bestN, bestS = n, s
+			}
+		}
+		n := bestN
+		for i := range n {
+			out = append(out, image.Rect(b.Min.X+b.Dx()*i/n, b.Min.Y, b.Min.X+b.Dx()*(i+1)/n, b.Max.Y))
+		}
+	}
+	return out
+}
+
+// boostFaint returns a black-and-white copy of c in which everything clearly
+// darker than the paper is ink: the hairline circle of a printed ①, lighter
+// than inkLevel after blur and JPEG, then stays whole around its digit.
+func boostFaint(c *image.Gray) *image.Gray {
+	var hist [256]int
+	n := 0
+	for y := c.Rect.Min.Y; y < c.Rect.Max.Y; y++ {
+		for _, v := range c.Pix[(y-c.Rect.Min.Y)*c.Stride : (y-c.Rect.Min.Y)*c.Stride+c.Rect.Dx()] {
+			hist[v]++
+			n++
+		}
+	}
+	paper, acc := 255, 0
+	for v := range 256 {
+		acc += hist[v]
+		if acc*2 >= n {
+			paper = v
+			break
+		}
+	}
+	lvl := uint8(max(inkLevel, min(paper-faintMargin, 250)))
+	out := image.NewGray(c.Rect)
+	for i, v := range c.Pix {
+		if v < lvl {
+			out.Pix[i] = 0
+		} else {
+			out.Pix[i] = 255
+		}
+	}
+	return out
+}
+
+// faintMargin is how much darker than the paper a pixel must be to count as
+// ink of a code.
+const faintMargin = 30

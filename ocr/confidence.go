@@ -23,7 +23,7 @@ type features struct {
 
 // ConfidenceThreshold is the calibrated threshold: on the synthetic corpus, at
 // least 99.9% of values with a confidence at or above it are right.
-const ConfidenceThreshold = 0.98
+const ConfidenceThreshold = 0.99
 
 // score condenses the features into one number in 0..1 before calibration.
 func score(f *layout.Field, r reading) float64 {

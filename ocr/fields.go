@@ -159,6 +159,9 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 		r.feat.empty = true
 		return r, nil
 	}
+	// Writing that reaches the area's edge may go on beyond it: a value cut
+	// short there reads as a shorter valid value in both readers.
+	cut := wb.Max.X >= clean.Rect.Max.X-2 || wb.Min.X <= clean.Rect.Min.X+1
 	wb = wb.Inset(-int(p.em * 0.25)).Intersect(clean.Rect)
 	var text string
 	var confs []float64
@@ -189,7 +192,7 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 		text, confs = gt, gc
 		switch {
 		case gv != nil && tv != nil && sameValue(gv, tv):
-			r.feat.agree = true
+			r.feat.agree = !cut
 		case gv == nil && tv != nil:
 			text = tt
 			confs = nil

@@ -30,26 +30,45 @@ func findGrids(p *page) []grid {
 	type block struct {
 		y0, y1 int
 		xs     []int
+		lens   []int
 	}
 	var blocks []block
+	w := p.img.Rect.Dx()
 	for _, v := range vs {
+		if v.y() < int(em) || v.y() > w-int(em) {
+			continue // the scanner's or the copier's edge, not a rule
+		}
 		placed := false
 		for i := range blocks {
 			b := &blocks[i]
 			if v.x0 < b.y1-int(em*0.5) && v.x1 > b.y0+int(em*0.5) {
 				b.y0, b.y1 = min(b.y0, v.x0), max(b.y1, v.x1)
 				b.xs = append(b.xs, v.y())
+				b.lens = append(b.lens, v.x1-v.x0)
 				placed = true
 				break
 			}
 		}
 		if !placed {
-			blocks = append(blocks, block{y0: v.x0, y1: v.x1, xs: []int{v.y()}})
+			blocks = append(blocks, block{y0: v.x0, y1: v.x1, xs: []int{v.y()}, lens: []int{v.x1 - v.x0}})
 		}
 	}
 	var out []grid
 	for _, b := range blocks {
-		xs := cluster(b.xs, int(em*0.4))
+		// A column boundary runs down (most of) the block; short rules are
+		// pieces of writing or of a neighbouring block.
+		var xs []int
+		for _, x := range cluster(append([]int{}, b.xs...), int(em*0.4)) {
+			cover := 0
+			for i, bx := range b.xs {
+				if absI(bx-x) <= int(em*0.4) {
+					cover += b.lens[i]
+				}
+			}
+			if cover >= (b.y1-b.y0)*6/10 {
+				xs = append(xs, x)
+			}
+		}
 		if len(xs) < 4 || b.y1-b.y0 < int(em*4) {
 			continue
 		}
@@ -279,14 +298,15 @@ func (e *Engine) readCell(p *page, cell image.Rectangle, row *layout.Row, col st
 	}
 	// A code (or codes) followed by a part: cut the leading codes off by glyph,
 	// read the rest with Tesseract.
-	boxes := cutGlyphs(clean, wb, p.em)
+	clean = boostFaint(clean)
+	boxes := splitCircles(clean, cutGlyphs(clean, wb, p.em), p.em)
 	var codeText strings.Builder
 	var confs []float64
 	split := wb.Max.X
 	single := main.Type == layout.TypeCode
 	seen := 0
 	for i, bb := range boxes {
-		allow := codeClasses
+		allow := codeAllow(main)
 		if main.Type == layout.TypeLinks {
 			allow = nil
 		}
