@@ -31,8 +31,10 @@ type Recognition struct {
 
 // FieldRead is the provenance and confidence of one recognized value.
 type FieldRead struct {
-	// Confidence is calibrated: of all values at or above a threshold t on the
-	// synthetic corpus, at least 99.9% are right for the documented t.
+	// Confidence is calibrated on the synthetic corpus, not a raw OCR score: the
+	// share of values at that confidence that were right. The goal is that values at
+	// or above the recognizer's documented threshold are right 99.9% of the time;
+	// ocr/README.md says how close the engine is.
 	Confidence float64
 	Raw        string          // the text as read, before normalization ("" for ticks)
 	Page       int             // 1-based input page the value was read from; 0 if not located
