@@ -51,13 +51,13 @@ const (
 // env is a configured papergate for one test: the environment is set so that Main
 // uses it, and the test can look into its stores directly.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	objects review.ObjectStore
 	db      *sqlstore.DB
 }
 
-func newEnv(t *testing.T, b backend) *env {
+func newEnv(t testing.TB, b backend) *env {
 	t.Helper()
 	dir := t.TempDir()
 	for _, k := range []string{"PAPERGATE_DB", "PAPERGATE_S3_ENDPOINT", "PAPERGATE_S3_ACCESS_KEY", "PAPERGATE_S3_SECRET_KEY",
@@ -132,7 +132,7 @@ func (e *env) token(name string, role review.Role) string {
 	return out[strings.LastIndex(out, "\n")+1:]
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +195,7 @@ func (e *env) startServe() (base string, stop func()) {
 	return base, stop
 }
 
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -207,7 +207,7 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 }
 
 // upload posts a file to the API and decodes the JSON answer.
-func upload(t *testing.T, base, token, name string, data []byte, fields map[string]string) (int, map[string]any) {
+func upload(t testing.TB, base, token, name string, data []byte, fields map[string]string) (int, map[string]any) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
