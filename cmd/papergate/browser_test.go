@@ -204,6 +204,24 @@ func (b *browser) fieldValue(id string) string {
 }
 
 // waitSaved waits until the screen has no save in flight.
+// switchTick chooses another option of a tick field with its digit key (1, or 2
+// if 1 is chosen), checks that it was saved, and returns the value it had.
+func (b *browser) switchTick(id string) (orig string) {
+	b.t.Helper()
+	b.gotoField(id)
+	orig = b.fieldValue(id)
+	other := "1"
+	if orig == "1" {
+		other = "2"
+	}
+	b.press(other)
+	b.waitSaved()
+	if got := b.fieldValue(id); got != other {
+		b.t.Fatalf("tick %s saved as %q, want %s", id, got, other)
+	}
+	return orig
+}
+
 func (b *browser) waitSaved() {
 	b.t.Helper()
 	b.waitJS("saves to finish", `!document.querySelector('.f.saving')`, 15*time.Second)
@@ -312,17 +330,7 @@ func browserScreens(t *testing.T, backend backend) {
 	}
 	b.press(kb.Escape)
 	// A tick: a digit chooses the option and moves on.
-	b.gotoField("Q1.1")
-	orig := b.fieldValue("Q1.1")
-	other := "1"
-	if orig == "1" {
-		other = "2"
-	}
-	b.press(other)
-	b.waitSaved()
-	if got := b.fieldValue("Q1.1"); got != other {
-		t.Errorf("tick Q1.1 saved as %q, want %s", got, other)
-	}
+	orig := b.switchTick("Q1.1")
 	b.screenshot("review-screen")
 	b.gotoField("Q1.1")
 	b.press(orig)
@@ -503,17 +511,7 @@ func TestBrowserReview(t *testing.T) {
 		}
 	}
 
-	b.gotoField("Q1.1")
-	orig := b.fieldValue("Q1.1")
-	other := "1"
-	if orig == "1" {
-		other = "2"
-	}
-	b.press(other)
-	b.waitSaved()
-	if got := b.fieldValue("Q1.1"); got != other {
-		t.Fatalf("tick Q1.1 saved as %q, want %s", got, other)
-	}
+	orig := b.switchTick("Q1.1")
 	b.gotoField("Q1.1") // and back as it was, so that the return stays consistent
 	if orig != "" {
 		b.press(orig)

@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -51,36 +49,23 @@ func benchUpload(b *testing.B, base, token string, db *sqlstore.DB, name string)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", name+".pdf")
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/documents", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.Fatal(err)
+	status, doc := upload(b, base, token, name+".pdf", data, nil)
+	if status != http.StatusCreated {
+		b.Fatalf("upload %s: %d %v", name, status, doc)
 	}
-	var doc struct{ ID int64 }
-	json.NewDecoder(resp.Body).Decode(&doc)
-	resp.Body.Close()
-	for i := 0; ; i++ {
-		d, err := db.Document(context.Background(), doc.ID)
+	id := int64(doc["id"].(float64))
+	waitFor(b, name+" to be split", 60*time.Second, func() bool {
+		d, err := db.Document(context.Background(), id)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if d.Status == review.StatusRecognizing {
-			break
-		}
-		if i > 600 || d.Status == review.StatusFailed {
+		if d.Status == review.StatusFailed {
 			b.Fatalf("%s: %s %s", name, d.Status, d.FailReason)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	putInReview(b, db, doc.ID, name, true)
-	return doc.ID
+		return d.Status == review.StatusRecognizing
+	})
+	putInReview(b, db, id, name, true)
+	return id
 }
 
 // BenchmarkReviewKeystrokes measures review effort in headless Chromium: the keys a
