@@ -114,7 +114,7 @@ func BenchmarkExtraction(b *testing.B) {
 						continue
 					}
 					mu.Lock()
-					tl.compare(e.cat, decodeTruth(b, r.Truth), rec)
+					tl.compareAt(e.cat, decodeTruth(b, r.Truth), rec, r.ID, r.Boxes)
 					mu.Unlock()
 				}
 			}()

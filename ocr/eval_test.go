@@ -87,6 +87,36 @@ type fieldResult struct {
 	score      float64
 	got, want  any
 	raw        string
+	// where: the return, the page and box it was read from, and where the
+	// generator put it (boxes.json), for PAPERGATE_BENCH_MISTAKES.
+	ret       string
+	page      int
+	box       image.Rectangle
+	truthPage int
+	truthBox  [4]int
+}
+
+// truthBoxes is the part of a synth boxes file the mistakes list needs.
+type truthBoxes struct {
+	Pages []struct {
+		N      int `json:"n"`
+		Fields []struct {
+			Field string `json:"field"`
+			Box   [4]int `json:"box"`
+		} `json:"fields"`
+	} `json:"pages"`
+}
+
+// where returns the first page and box the generator drew field id on.
+func (b truthBoxes) where(id string) (int, [4]int) {
+	for _, p := range b.Pages {
+		for _, f := range p.Fields {
+			if f.Field == id {
+				return p.N, f.Box
+			}
+		}
+	}
+	return 0, [4]int{}
 }
 
 // tally accumulates field results.
@@ -123,6 +153,15 @@ func num(v any) (float64, bool) {
 // and every field the recognition wrote that the truth lacks (a column read
 // where none was written).
 func (tl *tally) compare(cat *layout.Catalog, truth truthDoc, rec *review.Recognition) {
+	tl.compareAt(cat, truth, rec, "", nil)
+}
+
+// compareAt is compare with the return's id and boxes file (may be nil) for the mistakes list.
+func (tl *tally) compareAt(cat *layout.Catalog, truth truthDoc, rec *review.Recognition, ret string, boxes []byte) {
+	var bx truthBoxes
+	if boxes != nil {
+		_ = json.Unmarshal(boxes, &bx) // only for the mistakes list
+	}
 	for form, vals := range truth.Forms {
 		got := rec.Return.Forms[form]
 		for id, want := range vals {
@@ -132,7 +171,9 @@ func (tl *tally) compare(cat *layout.Catalog, truth truthDoc, rec *review.Recogn
 			}
 			g := got[id]
 			fr := rec.Fields[id]
-			tl.results = append(tl.results, fieldResult{id: id, typ: string(f.Type), right: sameVal(g, want), blankTruth: want == nil, conf: fr.Confidence, got: g, want: want, raw: fr.Raw})
+			tp, tb := bx.where(id)
+			tl.results = append(tl.results, fieldResult{id: id, typ: string(f.Type), right: sameVal(g, want), blankTruth: want == nil, conf: fr.Confidence, got: g, want: want, raw: fr.Raw,
+				ret: ret, page: fr.Page, box: fr.Box, truthPage: tp, truthBox: tb})
 		}
 		for id, g := range got {
 			if _, ok := vals[id]; ok {
@@ -229,7 +270,12 @@ func (tl *tally) mistakes(w io.Writer, limit int) {
 		}
 		g, _ := json.Marshal(x.got)
 		wv, _ := json.Marshal(x.want)
-		fmt.Fprintf(w, "  %-24s %-8s got %-30s want %s (conf %.2f) raw %q\n", x.id, x.typ, strings.TrimSpace(string(g)), wv, x.conf, x.raw)
+		at := "unlocated"
+		if x.page > 0 {
+			at = fmt.Sprintf("p%d@%d,%d", x.page, x.box.Min.X, x.box.Max.Y)
+		}
+		fmt.Fprintf(w, "  %-24s %-8s %s %-14s truth p%d@%d,%d got %-30s want %s (conf %.2f) raw %q\n", x.id, x.typ, x.ret, at,
+			x.truthPage, x.truthBox[0], x.truthBox[3], strings.TrimSpace(string(g)), wv, x.conf, x.raw)
 	}
 }
 
@@ -249,6 +295,6 @@ func extractCorpus(t testing.TB, e *Engine, seed uint64, n int, tl *tally) {
 		if err != nil {
 			t.Fatalf("%s: %v", r.ID, err)
 		}
-		tl.compare(e.cat, decodeTruth(t, r.Truth), rec)
+		tl.compareAt(e.cat, decodeTruth(t, r.Truth), rec, r.ID, r.Boxes)
 	}
 }
