@@ -189,7 +189,7 @@ func (gs *glyphSet) readGlyphs(c *image.Gray, wb image.Rectangle, em float64) (s
 func (gs *glyphSet) readGlyphsIn(c *image.Gray, wb image.Rectangle, em float64, allow func(glyphClass) bool) (string, []float64) {
 	var b strings.Builder
 	var confs []float64
-	for _, bb := range cutGlyphs(c, wb, em) {
+	for _, bb := range cutGlyphLine(c, wb, em) {
 		gb := gs.classifyIn(c, bb, em, allow)
 		b.WriteString(gs.classes[gb.cls].text)
 		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
@@ -374,6 +374,117 @@ func cutGlyphs(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
 		}
 		keep = append(keep, c)
 	}
+	// Writing wrapped onto a second line in a narrow blank: each line on its own.
+	var out []image.Rectangle
+	for _, row := range glyphRows(keep, em) {
+		out = append(out, mergeGlyphs(row, em)...)
+	}
+	return out
+}
+
+// cutGlyphLine is cutGlyphs for a value written on one line (a number): if
+// the area holds more than one line of marks, the lowest line with a
+// full-height glyph, the one written on the underline; marks above it are
+// remnants of the printed line above.
+func cutGlyphLine(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
+	cs := components(g, r)
+	var keep []image.Rectangle
+	for _, c := range cs {
+		if c.Dx()*c.Dy() < int(em*em*0.004)+2 && max(c.Dx(), c.Dy()) < int(em*0.1)+2 {
+			continue
+		}
+		keep = append(keep, c)
+	}
+	keep = clipTop(g, r, keep, em)
+	rows := glyphRows(keep, em)
+	for i := len(rows) - 1; i >= 0; i-- {
+		for _, c := range rows[i] {
+			if float64(c.Dy()) >= em*0.45 {
+				return mergeGlyphs(rows[i], em)
+			}
+		}
+	}
+	return mergeGlyphs(keep, em)
+}
+
+// clipTop cuts components that come down from the top edge of the area
+// (a stroke of the printed line above joined to a written digit) at the top of
+// the writing: the median top of the other full-height glyphs.
+func clipTop(g *image.Gray, r image.Rectangle, cs []image.Rectangle, em float64) []image.Rectangle {
+	var tops []float64
+	for _, c := range cs {
+		if c.Min.Y > r.Min.Y+1 && float64(c.Dy()) >= em*0.45 {
+			tops = append(tops, float64(c.Min.Y))
+		}
+	}
+	if len(tops) == 0 {
+		return cs
+	}
+	cut := int(median(tops)) - 1
+	out := cs[:0]
+	for _, c := range cs {
+		if c.Min.Y <= r.Min.Y+1 && c.Min.Y < cut && c.Max.Y > cut {
+			c = inkBounds(g, image.Rect(c.Min.X, cut, c.Max.X, c.Max.Y))
+			if c.Empty() {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// glyphRows groups components into lines of writing, top to bottom: the
+// vertical extents of the tall components (≥ 0.35 em) that overlap form a
+// line; smaller ones join the line nearest to their centre. One row when the
+// writing is a single line.
+func glyphRows(cs []image.Rectangle, em float64) [][]image.Rectangle {
+	type band struct{ y0, y1 int }
+	var bands []band
+	tall := append([]image.Rectangle{}, cs...)
+	sort.Slice(tall, func(i, j int) bool { return tall[i].Min.Y < tall[j].Min.Y })
+	for _, c := range tall {
+		if float64(c.Dy()) < em*0.35 {
+			continue
+		}
+		// Overlap by more than a third of the smaller height: the same line.
+		if n := len(bands); n > 0 {
+			b := &bands[n-1]
+			ov := min(b.y1, c.Max.Y) - max(b.y0, c.Min.Y)
+			if ov*3 > min(b.y1-b.y0, c.Dy()) {
+				b.y0, b.y1 = min(b.y0, c.Min.Y), max(b.y1, c.Max.Y)
+				continue
+			}
+		}
+		bands = append(bands, band{c.Min.Y, c.Max.Y})
+	}
+	if len(bands) < 2 {
+		return [][]image.Rectangle{cs}
+	}
+	rows := make([][]image.Rectangle, len(bands))
+	for _, c := range cs {
+		cy := (c.Min.Y + c.Max.Y) / 2
+		bi, bd := 0, 1<<30
+		for i, b := range bands {
+			d := 0
+			if cy < b.y0 {
+				d = b.y0 - cy
+			} else if cy > b.y1 {
+				d = cy - b.y1
+			}
+			if d < bd {
+				bi, bd = i, d
+			}
+		}
+		rows[bi] = append(rows[bi], c)
+	}
+	return rows
+}
+
+// mergeGlyphs merges the components of one line of writing into glyphs, left
+// to right.
+func mergeGlyphs(keep []image.Rectangle, em float64) []image.Rectangle {
+	keep = dropStray(keep, em) // before a speck above a digit is merged into it
 	sort.Slice(keep, func(i, j int) bool { return keep[i].Min.X < keep[j].Min.X })
 	merged := true
 	for merged {
@@ -393,7 +504,33 @@ func cutGlyphs(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
 		}
 		sort.Slice(keep, func(i, j int) bool { return keep[i].Min.X < keep[j].Min.X })
 	}
-	return mergeArcs(keep, em)
+	return dropStray(mergeArcs(keep, em), em)
+}
+
+// dropStray drops small marks above the written line: specks of the printed
+// line above the blank left at the top of the area, which would read as "."
+// or "-". The line's band is where the full-height glyphs are; a separator
+// (、 , . -) sits in its lower half or middle, never wholly in its top fifth.
+func dropStray(bs []image.Rectangle, em float64) []image.Rectangle {
+	var tops, bots []float64
+	for _, b := range bs {
+		if float64(b.Dy()) >= em*0.45 {
+			tops = append(tops, float64(b.Min.Y))
+			bots = append(bots, float64(b.Max.Y))
+		}
+	}
+	if len(tops) == 0 {
+		return bs
+	}
+	top, bot := median(tops), median(bots)
+	out := bs[:0]
+	for _, b := range bs {
+		if float64(b.Dy()) < em*0.35 && float64(b.Max.Y) < top+0.2*(bot-top) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // mergeArcs joins a circle that a thin print or JPEG broke into arcs beside
@@ -500,11 +637,14 @@ func (e *Engine) readCodes(p *page, c *image.Gray, wb image.Rectangle, f *layout
 	c = boostFaint(c)
 	var b strings.Builder
 	var confs []float64
+	debugImage(f.ID, "codes", c)
 	for _, bb := range splitCircles(c, cutGlyphs(c, wb, p.em), p.em) {
 		gb := e.glyph.classifyIn(c, bb, p.em, allow)
 		b.WriteString(e.glyph.classes[gb.cls].text)
 		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
+		debugf(f.ID, "  glyph %v %q dist %.4f gap %.4f", bb, e.glyph.classes[gb.cls].text, gb.dist, gb.gap)
 	}
+	debugf(f.ID, "codes %q em %.1f wb %v", b.String(), p.em, wb)
 	return b.String(), confs, nil
 }
 

@@ -55,6 +55,12 @@ func (e *Engine) readForm(ctx context.Context, form *layout.Form, ps []*page, re
 			if err != nil {
 				return err
 			}
+			if (f.Type == layout.TypeCode || f.Type == layout.TypeCodes) && (r.feat.empty || !r.feat.located) {
+				// An empty blank: the answer may be circled in the printed list.
+				if cr, ok := e.readCircled(ps, t, f); ok {
+					r = cr
+				}
+			}
 			set(f, r)
 		case layout.AnchorArea:
 			r, err := e.readArea(ps, t, f)
@@ -97,6 +103,13 @@ func (e *Engine) readBlank(ps []*page, t *formTemplate, f *layout.Field) (readin
 	p := loc.p
 	area := loc.area()
 	clean := p.cleanArea(area, &loc.ul)
+	wraps := f.Type == layout.TypeCode || f.Type == layout.TypeCodes || f.Type == layout.TypeLinks
+	if wb, _ := writtenBox(clean, p.em); wraps && !wb.Empty() && wb.Min.Y <= 1 && area.Min.Y > 0 {
+		// The writing goes on above the area (wrapped onto a second line in
+		// a narrow blank): take one more line's height.
+		area.Min.Y = max(0, area.Min.Y-int(p.em))
+		clean = p.cleanArea(area, &loc.ul)
+	}
 	return e.readText(p, clean, area, f)
 }
 
@@ -181,6 +194,14 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 			return r, err
 		}
 		tt := joinWords(syms)
+		if debugOn(f.ID) {
+			debugImage(f.ID, "clean", clean)
+			debugf(f.ID, "page %d area %v wb %v em %.1f glyphs %q %v tesseract %q", p.n, area, wb, p.em, gt, gc, tt)
+			for _, bb := range cutGlyphLine(clean, wb, p.em) {
+				gb := e.glyph.classifyIn(clean, bb, p.em, numberClasses)
+				debugf(f.ID, "  glyph %v %q dist %.4f gap %.4f", bb, e.glyph.classes[gb.cls].text, gb.dist, gb.gap)
+			}
+		}
 		tv, tiss := layout.Normalize(f, tt)
 		// Remnants of neighbouring print read as punctuation at either end.
 		left := ",，、()（）-./:"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"strings"
 	"testing"
 
 	"golang.org/x/image/font/sfnt"
@@ -248,4 +249,53 @@ func contains(xs []int, x int) bool {
 func upsideDown(img image.Image) image.Image {
 	g, _ := toGray(img)
 	return rotate180(g)
+}
+
+// TestGlyphLines checks how written marks are cut when the area holds more
+// than the value: a code list wrapped onto a second line is read line by
+// line, and a number keeps only the line written on the underline, without
+// the specks of the printed line above that joined a digit.
+func TestGlyphLines(t *testing.T) {
+	gs, err := loadGlyphSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const em = 44
+	stack := func(top, bottom *image.Gray) *image.Gray {
+		w := max(top.Rect.Dx(), bottom.Rect.Dx())
+		g := image.NewGray(image.Rect(0, 0, w, top.Rect.Dy()+bottom.Rect.Dy()))
+		for i := range g.Pix {
+			g.Pix[i] = 245
+		}
+		for y := range top.Rect.Dy() {
+			copy(g.Pix[y*g.Stride:], top.Pix[y*top.Stride:(y+1)*top.Stride])
+		}
+		for y := range bottom.Rect.Dy() {
+			copy(g.Pix[(y+top.Rect.Dy())*g.Stride:], bottom.Pix[y*bottom.Stride:(y+1)*bottom.Stride])
+		}
+		return g
+	}
+	t.Run("wrapped codes", func(t *testing.T) {
+		l1, _ := writeGlyphs(t, "①、②", em, 0.1)
+		l2, _ := writeGlyphs(t, "、③", em, 0.1)
+		g := stack(l1, l2)
+		var got strings.Builder
+		for _, bb := range cutGlyphs(g, inkBounds(g, g.Rect), em) {
+			got.WriteString(gs.classes[gs.classifyIn(g, bb, em, codeClasses).cls].text)
+		}
+		if got.String() != "①、②、③" {
+			t.Errorf("read %q, want %q", got.String(), "①、②、③")
+		}
+	})
+	t.Run("number under specks", func(t *testing.T) {
+		g, wb := writeGlyphs(t, "1724", em, 0.2)
+		// Specks of the printed line above, one right over the "1".
+		fillRect(g, image.Rect(wb.Min.X+8, wb.Min.Y-14, wb.Min.X+14, wb.Min.Y-4), 30)
+		fillRect(g, image.Rect(wb.Max.X-12, wb.Min.Y-12, wb.Max.X-2, wb.Min.Y-9), 30)
+		wb = inkBounds(g, g.Rect)
+		got, _ := gs.readGlyphsIn(g, wb, em, numberClasses)
+		if got != "1724" {
+			t.Errorf("read %q, want %q", got, "1724")
+		}
+	})
 }
