@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
+	"sync"
 	"testing"
 
 	"papergate/layout"
@@ -53,43 +55,65 @@ type scored struct {
 // the share of right values in each score bin, made monotone (pool adjacent
 // violators), into calibration.json.
 func measureCalibration(t *testing.T, n int) {
-	e, err := New(Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
 	g, err := synth.New(synth.Options{Seed: calibSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
 	type cell struct{ right, n float64 }
 	cells := map[string]*[calibBins]cell{}
+	var mu sync.Mutex
+	jobs := make(chan *synth.Return)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := New(Config{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer e.Close()
+			for r := range jobs {
+				scores := map[string]scored{}
+				e.observe = func(f *layout.Field, group string, score float64) { scores[f.ID] = scored{group, score} }
+				rec, err := e.Recognize(context.Background(), decodePages(t, r.Pages))
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				truth := decodeTruth(t, r.Truth)
+				mu.Lock()
+				for id, s := range scores {
+					want := truth.Return.Value(id)
+					got := rec.Return.Value(id)
+					c := cells[s.group]
+					if c == nil {
+						c = &[calibBins]cell{}
+						cells[s.group] = c
+					}
+					b := min(calibBins-1, max(0, int(s.score*calibBins)))
+					c[b].n++
+					if sameVal(got, want) {
+						c[b].right++
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
 	for i := 1; i <= n; i++ {
-		r, err := g.Generate(i)
+		r, err := g.Generate(i) // generated in turn: the generator is not shared
 		if err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			break
 		}
-		scores := map[string]scored{}
-		e.observe = func(f *layout.Field, group string, score float64) { scores[f.ID] = scored{group, score} }
-		rec, err := e.Recognize(context.Background(), decodePages(t, r.Pages))
-		if err != nil {
-			t.Fatal(err)
-		}
-		truth := decodeTruth(t, r.Truth)
-		for id, s := range scores {
-			want := truth.Return.Value(id)
-			got := rec.Return.Value(id)
-			c := cells[s.group]
-			if c == nil {
-				c = &[calibBins]cell{}
-				cells[s.group] = c
-			}
-			b := min(calibBins-1, max(0, int(s.score*calibBins)))
-			c[b].n++
-			if sameVal(got, want) {
-				c[b].right++
-			}
-		}
+		jobs <- r
+	}
+	close(jobs)
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
 	}
 	out := calibTable{}
 	var groups []string

@@ -35,7 +35,9 @@ func score(f *layout.Field, r reading) float64 {
 		return math.Min(1, ft.tickMargin)
 	}
 	if ft.empty {
-		return 1
+		// Nothing written: surer the less stray ink is left in the area
+		// (writing below the threshold of writtenBox is ink too).
+		return 1 - 0.5*math.Min(1, ft.ink/0.035)
 	}
 	if r.value == nil {
 		return 0

@@ -312,14 +312,21 @@ func (p *page) setTemplate(t *formTemplate) {
 }
 
 // Recognize reads a document's pages (see review.Recognizer).
-func (e *Engine) Recognize(ctx context.Context, imgs []image.Image) (*review.Recognition, error) {
-	if len(imgs) == 0 {
+// Each scan is decoded when its turn comes and dropped once prepared: what
+// stays is the page's grey image and its OCR.
+func (e *Engine) Recognize(ctx context.Context, src review.Pages) (*review.Recognition, error) {
+	n := src.Len()
+	if n == 0 {
 		return nil, ErrNoPages
 	}
-	pages := make([]*page, len(imgs))
-	for i, img := range imgs {
+	pages := make([]*page, n)
+	for i := range n {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("ocr: %w", err)
+		}
+		img, err := src.Page(ctx, i)
+		if err != nil {
+			return nil, fmt.Errorf("ocr: page %d: %w", i+1, err)
 		}
 		p, err := e.preparePage(img, i+1)
 		if err != nil {

@@ -64,18 +64,23 @@ func decodeTruth(t testing.TB, data []byte) truthDoc {
 	return td
 }
 
-// decodePages decodes JPEG pages.
-func decodePages(t testing.TB, jpegs [][]byte) []image.Image {
+// decodePages gives JPEG pages to an Engine, decoded when it asks for them
+// (as the pipeline does).
+func decodePages(t testing.TB, jpegs [][]byte) review.Pages {
 	t.Helper()
-	var out []image.Image
-	for i, b := range jpegs {
-		img, _, err := image.Decode(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("page %d: %v", i+1, err)
-		}
-		out = append(out, img)
+	return jpegPages(jpegs)
+}
+
+type jpegPages [][]byte
+
+func (ps jpegPages) Len() int { return len(ps) }
+
+func (ps jpegPages) Page(_ context.Context, i int) (image.Image, error) {
+	img, _, err := image.Decode(bytes.NewReader(ps[i]))
+	if err != nil {
+		return nil, fmt.Errorf("page %d: %w", i+1, err)
 	}
-	return out
+	return img, nil
 }
 
 // fieldResult is one field's outcome, for accuracy tables and calibration.

@@ -209,6 +209,9 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 			left = ",，、)）-./:"
 		}
 		gt = strings.TrimRight(strings.TrimLeft(gt, left), ",，、(（-/:")
+		if !strings.ContainsAny(gt, "(（") {
+			gt = strings.TrimRight(gt, ")）") // a bracket of the print after the blank
+		}
 		gv, giss = layout.Normalize(f, gt)
 		text, confs = gt, gc
 		switch {

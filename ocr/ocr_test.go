@@ -198,7 +198,6 @@ func TestOrientationAndIdentification(t *testing.T) {
 		t.Fatal(err)
 	}
 	td := decodeTruth(t, r.Truth)
-	imgs := decodePages(t, r.Pages)
 	// The second page of the return, as scanned and turned upside down.
 	n := 2
 	for i, f := range td.Facts.PageForms {
@@ -207,13 +206,17 @@ func TestOrientationAndIdentification(t *testing.T) {
 			break
 		}
 	}
+	img, err := decodePages(t, r.Pages).Page(t.Context(), n-1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		img     image.Image
 		rotated bool
 	}{
-		{"upright", imgs[n-1], false},
-		{"upside down", upsideDown(imgs[n-1]), true},
+		{"upright", img, false},
+		{"upside down", upsideDown(img), true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,8 +13,26 @@ import (
 type Recognizer interface {
 	// Recognize reads pages (in the order they were scanned; they may be out of form
 	// order, upside down, blank or from another form) and returns every field's value.
-	Recognize(ctx context.Context, pages []image.Image) (*Recognition, error)
+	// It asks for each page once, in order, so only one decoded scan need be in
+	// memory at a time.
+	Recognize(ctx context.Context, pages Pages) (*Recognition, error)
 }
+
+// Pages gives a document's page images one at a time.
+type Pages interface {
+	Len() int
+	// Page returns page i (0-based), decoded.
+	Page(ctx context.Context, i int) (image.Image, error)
+}
+
+// ImagePages is Pages over images already decoded.
+type ImagePages []image.Image
+
+// Len returns the number of pages.
+func (ps ImagePages) Len() int { return len(ps) }
+
+// Page returns page i.
+func (ps ImagePages) Page(_ context.Context, i int) (image.Image, error) { return ps[i], nil }
 
 // Recognition is what a Recognizer read from one document: the return in the shape
 // of FIELDS.md §6 plus, per field, how sure it is and where on which page it read it.

@@ -32,15 +32,7 @@ func (p *Pipeline) Recognize(ctx context.Context, id int64, rec Recognizer) erro
 	if err != nil {
 		return fmt.Errorf("recognize: %w", err)
 	}
-	imgs := make([]image.Image, 0, len(pages))
-	for _, pg := range pages {
-		img, err := p.loadPage(ctx, pg)
-		if err != nil {
-			return fmt.Errorf("recognize document %d: %w", id, err)
-		}
-		imgs = append(imgs, img)
-	}
-	r, err := rec.Recognize(ctx, imgs)
+	r, err := rec.Recognize(ctx, storedPages{p: p, pages: pages})
 	if err != nil {
 		return fmt.Errorf("recognize document %d: %w", id, err)
 	}
@@ -52,6 +44,19 @@ func (p *Pipeline) Recognize(ctx context.Context, id int64, rec Recognizer) erro
 		p.Log.Info("document recognized", "id", id, "fields", len(out.Values), "doubt", out.Doubt)
 	}
 	return nil
+}
+
+// storedPages reads a document's page images from the object store when the
+// recognizer asks for them, so a long document is never decoded all at once.
+type storedPages struct {
+	p     *Pipeline
+	pages []Page
+}
+
+func (s storedPages) Len() int { return len(s.pages) }
+
+func (s storedPages) Page(ctx context.Context, i int) (image.Image, error) {
+	return s.p.loadPage(ctx, s.pages[i])
 }
 
 func (p *Pipeline) loadPage(ctx context.Context, pg Page) (image.Image, error) {

@@ -63,8 +63,13 @@ type fakeRecognizer struct {
 	pages int
 }
 
-func (f *fakeRecognizer) Recognize(ctx context.Context, pages []image.Image) (*review.Recognition, error) {
-	f.pages = len(pages)
+func (f *fakeRecognizer) Recognize(ctx context.Context, pages review.Pages) (*review.Recognition, error) {
+	for i := range pages.Len() {
+		if _, err := pages.Page(ctx, i); err != nil {
+			return nil, err
+		}
+		f.pages++
+	}
 	return f.rec, nil
 }
 

@@ -97,13 +97,10 @@ func extractFile(ctx context.Context, eng *ocr.Engine, sp *split.Splitter, path 
 	if _, err := sp.Inspect(ctx, path, kind); err != nil {
 		return nil, err
 	}
-	var pages []image.Image
+	// Pages stay encoded (JPEG or PNG) until the engine reads them, one at a time.
+	var pages encodedPages
 	err = sp.Split(ctx, path, kind, 1, func(pi review.PageImage) error {
-		img, _, err := image.Decode(bytes.NewReader(pi.Data))
-		if err != nil {
-			return fmt.Errorf("page %d: %w", pi.N, err)
-		}
-		pages = append(pages, img)
+		pages = append(pages, pi.Data)
 		return nil
 	})
 	if err != nil {
@@ -114,4 +111,17 @@ func extractFile(ctx context.Context, eng *ocr.Engine, sp *split.Splitter, path 
 		return nil, err
 	}
 	return ocr.NewDocument(rec), nil
+}
+
+// encodedPages are page images as split, decoded when the engine asks.
+type encodedPages [][]byte
+
+func (ps encodedPages) Len() int { return len(ps) }
+
+func (ps encodedPages) Page(_ context.Context, i int) (image.Image, error) {
+	img, _, err := image.Decode(bytes.NewReader(ps[i]))
+	if err != nil {
+		return nil, fmt.Errorf("page %d: %w", i+1, err)
+	}
+	return img, nil
 }
