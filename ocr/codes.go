@@ -434,6 +434,31 @@ func clipTop(g *image.Gray, r image.Rectangle, cs []image.Rectangle, em float64)
 	return out
 }
 
+// dropAbove drops small components wholly above the line's band (the tops
+// of its full-height components): specks of the printed line above. Unlike
+// dropStray it keeps marks that reach into the band, such as the flag of a
+// 5 written as a separate stroke.
+func dropAbove(cs []image.Rectangle, em float64) []image.Rectangle {
+	var tops []float64
+	for _, c := range cs {
+		if float64(c.Dy()) >= em*0.45 {
+			tops = append(tops, float64(c.Min.Y))
+		}
+	}
+	if len(tops) == 0 {
+		return cs
+	}
+	top := int(median(tops))
+	out := cs[:0]
+	for _, c := range cs {
+		if float64(c.Dy()) < em*0.35 && c.Max.Y <= top {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // glyphRows groups components into lines of writing, top to bottom: the
 // vertical extents of the tall components (≥ 0.35 em) that overlap form a
 // line; smaller ones join the line nearest to their centre. One row when the
@@ -484,7 +509,7 @@ func glyphRows(cs []image.Rectangle, em float64) [][]image.Rectangle {
 // mergeGlyphs merges the components of one line of writing into glyphs, left
 // to right.
 func mergeGlyphs(keep []image.Rectangle, em float64) []image.Rectangle {
-	keep = dropStray(keep, em) // before a speck above a digit is merged into it
+	keep = dropAbove(keep, em) // before a speck above a digit is merged into it
 	sort.Slice(keep, func(i, j int) bool { return keep[i].Min.X < keep[j].Min.X })
 	merged := true
 	for merged {
@@ -627,6 +652,76 @@ func (gs *glyphSet) classifyIn(g *image.Gray, bb image.Rectangle, em float64, al
 	return glyphBox{r: bb, cls: bi, dist: best[bi], gap: second - best[bi]}
 }
 
+// circledValue returns n for the circled number class text ("③" → 3), or 0.
+func circledValue(text string) int {
+	r := []rune(text)
+	if len(r) == 1 && r[0] >= '①' && r[0] <= '⑳' {
+		return int(r[0]-'①') + 1
+	}
+	return 0
+}
+
+// classifyCode is classifyIn for a code: a glyph matched as a circled number
+// is read again by its digits alone. The digit is a small part of the whole
+// glyph's bitmap, so ② and ③ written in slanted circles are close as wholes;
+// cut out of the circle (the components inside it that do not touch its
+// edge) they are plain digits, which the matcher tells apart well.
+func (gs *glyphSet) classifyCode(g *image.Gray, bb image.Rectangle, em float64, allow func(glyphClass) bool) glyphBox {
+	gb := gs.classifyIn(g, bb, em, allow)
+	if circledValue(gs.classes[gb.cls].text) == 0 {
+		return gb
+	}
+	// The inside of the circle: the glyph with everything outside an ellipse
+	// of 0.72 of its half-axes whitened (the written circle's stroke lies
+	// further out, and the digit often touches it).
+	in := crop(g, bb)
+	cx, cy := float64(in.Rect.Dx())/2, float64(in.Rect.Dy())/2
+	ax, ay := cx*0.72, cy*0.72
+	for y := range in.Rect.Dy() {
+		for x := range in.Rect.Dx() {
+			dx, dy := (float64(x)+0.5-cx)/ax, (float64(y)+0.5-cy)/ay
+			if dx*dx+dy*dy > 1 {
+				in.Pix[y*in.Stride+x] = 255
+			}
+		}
+	}
+	var ds []image.Rectangle
+	for _, c := range components(in, in.Rect) {
+		if float64(c.Dy()) >= float64(bb.Dy())*0.25 {
+			ds = append(ds, c)
+		}
+	}
+	g = in
+	if len(ds) == 0 || len(ds) > 2 {
+		return gb
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].Min.X < ds[j].Min.X })
+	digit := func(c glyphClass) bool {
+		r := []rune(c.text)
+		return len(r) == 1 && r[0] >= '0' && r[0] <= '9'
+	}
+	n, gap := 0, math.Inf(1)
+	for _, d := range ds {
+		// Inside the circle a digit is about half an em tall; classify it at that size.
+		dg := gs.classifyIn(g, d, float64(d.Dy())/0.7, digit)
+		n = n*10 + int(gs.classes[dg.cls].text[0]-'0')
+		gap = math.Min(gap, dg.gap)
+	}
+	if n < 1 || n > 20 {
+		return gb
+	}
+	ci := gs.index(string('①' + rune(n-1)))
+	if ci < 0 || (allow != nil && !allow(gs.classes[ci])) {
+		return gb
+	}
+	if ci != gb.cls {
+		gb.cls, gb.gap = ci, gap
+	} else {
+		gb.gap = math.Max(gb.gap, gap)
+	}
+	return gb
+}
+
 // readCodes reads a written code, list of codes or table links in the clean
 // area c (written box wb): glyph by glyph with the template matcher.
 func (e *Engine) readCodes(p *page, c *image.Gray, wb image.Rectangle, f *layout.Field) (string, []float64, error) {
@@ -639,7 +734,7 @@ func (e *Engine) readCodes(p *page, c *image.Gray, wb image.Rectangle, f *layout
 	var confs []float64
 	debugImage(f.ID, "codes", c)
 	for _, bb := range splitCircles(c, cutGlyphs(c, wb, p.em), p.em) {
-		gb := e.glyph.classifyIn(c, bb, p.em, allow)
+		gb := e.glyph.classifyCode(c, bb, p.em, allow)
 		b.WriteString(e.glyph.classes[gb.cls].text)
 		confs = append(confs, 100*math.Min(1, gb.gap/0.02))
 		debugf(f.ID, "  glyph %v %q dist %.4f gap %.4f", bb, e.glyph.classes[gb.cls].text, gb.dist, gb.gap)

@@ -104,13 +104,26 @@ func (e *Engine) readBlank(ps []*page, t *formTemplate, f *layout.Field) (readin
 	area := loc.area()
 	clean := p.cleanArea(area, &loc.ul)
 	wraps := f.Type == layout.TypeCode || f.Type == layout.TypeCodes || f.Type == layout.TypeLinks
-	if wb, _ := writtenBox(clean, p.em); wraps && !wb.Empty() && wb.Min.Y <= 1 && area.Min.Y > 0 {
+	if wraps && wrappedAbove(clean, p.em) && area.Min.Y > 0 {
 		// The writing goes on above the area (wrapped onto a second line in
 		// a narrow blank): take one more line's height.
 		area.Min.Y = max(0, area.Min.Y-int(p.em))
 		clean = p.cleanArea(area, &loc.ul)
 	}
 	return e.readText(p, clean, area, f)
+}
+
+// wrappedAbove tells whether writing in c is cut by its top edge: marks at
+// least 0.3 em tall touch it over at least 40 % of its width (a first line
+// wrapped above the blank, not a speck or a stroke of the line above).
+func wrappedAbove(c *image.Gray, em float64) bool {
+	w := 0
+	for _, b := range components(c, c.Rect) {
+		if b.Min.Y <= c.Rect.Min.Y+1 && float64(b.Dy()) >= em*0.3 {
+			w += b.Dx()
+		}
+	}
+	return w*10 >= c.Rect.Dx()*4
 }
 
 // cleanArea copies the area of p and whitens what is printed there: the

@@ -302,3 +302,35 @@ func TestGlyphLines(t *testing.T) {
 		}
 	})
 }
+
+// TestDropAbove keeps a small mark that reaches into the line's band (the
+// flag of a 5 written as its own stroke) and drops one wholly above it.
+func TestDropAbove(t *testing.T) {
+	const em = 40
+	digits := []image.Rectangle{image.Rect(0, 30, 18, 60), image.Rect(22, 31, 40, 60), image.Rect(44, 30, 62, 61)}
+	tests := []struct {
+		name string
+		mark image.Rectangle
+		keep bool
+	}{
+		{"flag of a 5", image.Rect(24, 28, 40, 34), true},
+		{"separator", image.Rect(64, 52, 70, 60), true},
+		{"speck above", image.Rect(24, 10, 30, 18), false},
+		{"stroke of the line above", image.Rect(2, 0, 8, 12), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cs := append(append([]image.Rectangle{}, digits...), tc.mark)
+			got := dropAbove(cs, em)
+			kept := false
+			for _, c := range got {
+				if c == tc.mark {
+					kept = true
+				}
+			}
+			if kept != tc.keep || len(got) < len(digits) {
+				t.Errorf("kept %v (%d boxes), want %v", kept, len(got), tc.keep)
+			}
+		})
+	}
+}
