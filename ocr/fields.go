@@ -782,7 +782,9 @@ func bigComponents(c *image.Gray, level uint8, size int) []bool {
 // dropEdgeRemnants returns a copy of c (at the origin) without the ink that
 // touches its top or bottom edge and is lower than half an em: the cut-off
 // feet of the printed line above or heads of the line below, which the
-// writing area reaches. Writing that reaches an edge is taller.
+// writing area reaches. Writing that reaches an edge is taller. Likewise a
+// sliver of ink (under 0.6 em) at the left or right edge, 0.4 em apart from
+// all other ink: part of the printed character beside the blank.
 func dropEdgeRemnants(c *image.Gray, em float64) *image.Gray {
 	out := crop(c, c.Rect)
 	lab, boxes := labelComponents(out, inkLevel)
@@ -795,14 +797,52 @@ func dropEdgeRemnants(c *image.Gray, em float64) *image.Gray {
 			any = true
 		}
 	}
-	if !any {
-		return out
-	}
 	w := out.Rect.Dx()
-	for i, k := range lab {
-		if k != 0 && drop[k-1] {
-			out.Pix[(i/w)*out.Stride+i%w] = 255
+	if any {
+		for i, k := range lab {
+			if k != 0 && drop[k-1] {
+				out.Pix[(i/w)*out.Stride+i%w] = 255
+			}
 		}
+	}
+	// At the left and right edges: a sliver of ink touching the edge, apart
+	// from the rest, is the cut-off part of a printed character beside the blank.
+	cols := make([]int, w)
+	for y := range h {
+		for x, v := range out.Pix[y*out.Stride : y*out.Stride+w] {
+			if v < inkLevel {
+				cols[x]++
+			}
+		}
+	}
+	sliver := func(xs func(i int) int) {
+		if cols[xs(0)]+cols[xs(1)]+cols[xs(2)] == 0 {
+			return
+		}
+		gapMin, inkMax := int(em*0.4), int(em*0.6)
+		end, gap := 0, 0
+		for i := range w {
+			if cols[xs(i)] > 0 {
+				end, gap = i+1, 0
+				continue
+			}
+			if gap++; gap >= gapMin {
+				break
+			}
+		}
+		if end > inkMax || end+gap >= w || gap < gapMin {
+			return // wide, or the only ink, or joined to the rest
+		}
+		for i := range end {
+			x := xs(i)
+			for y := range h {
+				out.Pix[y*out.Stride+x] = 255
+			}
+		}
+	}
+	if w > 3 {
+		sliver(func(i int) int { return i })
+		sliver(func(i int) int { return w - 1 - i })
 	}
 	return out
 }

@@ -78,6 +78,21 @@ func TestDropEdgeRemnants(t *testing.T) {
 	if inkCount(g, image.Rect(10, 0, 30, 8)) == 0 {
 		t.Error("input changed")
 	}
+	// A sliver of the printed character after the blank at the right edge.
+	g = paper(400, 80)
+	fillRect(g, image.Rect(100, 20, 200, 60), 30)
+	fillRect(g, image.Rect(385, 25, 400, 55), 30)
+	out = dropEdgeRemnants(g, em)
+	if inkCount(out, image.Rect(380, 0, 400, 80)) != 0 || inkCount(out, image.Rect(100, 20, 200, 60)) != 4000 {
+		t.Error("sliver at the right edge kept, or writing removed")
+	}
+	// Writing running to the edge stays.
+	g = paper(400, 80)
+	fillRect(g, image.Rect(100, 20, 390, 60), 30)
+	fillRect(g, image.Rect(392, 25, 400, 55), 30)
+	if out = dropEdgeRemnants(g, em); inkCount(out, image.Rect(392, 25, 400, 55)) == 0 {
+		t.Error("writing at the edge removed")
+	}
 }
 
 func TestAnswerLines(t *testing.T) {
