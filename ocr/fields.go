@@ -717,6 +717,8 @@ func answerLines(c *image.Gray, em float64) []image.Rectangle {
 				}
 			}
 		}
+		// A light full stop may end the line beyond its dark ink.
+		r.Max.X = min(w, r.Max.X+int(em*0.6))
 		if len(out) > 0 && r.Min.Y < out[len(out)-1].Max.Y {
 			r.Min.Y = out[len(out)-1].Max.Y
 		}
