@@ -94,38 +94,39 @@ func newTess(lang, dataDir string) (*tess, error) {
 
 func (t *tess) close() error {
 	for _, o := range t.others {
-		o.close()
+		if o != t {
+			o.close()
+		}
 	}
 	return t.c.Close()
 }
 
-// client is the reader for model lang ("" or t's own model: t itself).
-func (t *tess) client(lang string) (*tess, error) {
+// client is the reader for model lang ("" or t's own model: t itself). A
+// model that is not installed falls back to t's own: the second model only
+// improves some readings.
+func (t *tess) client(lang string) *tess {
 	if lang == "" || lang == t.lang {
-		return t, nil
+		return t
 	}
 	if o, ok := t.others[lang]; ok {
-		return o, nil
-	}
-	o, err := newTess(lang, t.dataDir)
-	if err != nil {
-		return nil, err
+		return o
 	}
 	if t.others == nil {
 		t.others = map[string]*tess{}
 	}
+	o, err := newTess(lang, t.dataDir)
+	if err != nil {
+		t.others[lang] = t
+		return t
+	}
 	t.others[lang] = o
-	return o, nil
+	return o
 }
 
 // read OCRs r of g. Symbols come back in Tesseract's reading order with boxes
 // in g's coordinates.
 func (t *tess) read(g *image.Gray, r image.Rectangle, o readOpts) ([]symbol, error) {
-	if o.lang != "" && o.lang != t.lang {
-		c, err := t.client(o.lang)
-		if err != nil {
-			return nil, err
-		}
+	if c := t.client(o.lang); c != t {
 		o.lang = ""
 		return c.read(g, r, o)
 	}

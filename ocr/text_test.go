@@ -128,3 +128,18 @@ func TestAnswerLines(t *testing.T) {
 		t.Errorf("blank area: %v", l)
 	}
 }
+
+func TestTessMissingModel(t *testing.T) {
+	tr, err := newTess("chi_sim", "")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer tr.close()
+	if c := tr.client("no_such_model"); c != tr {
+		t.Error("a missing model should fall back to the main one")
+	}
+	g := paper(200, 60)
+	if _, err := tr.read(g, g.Rect, readOpts{lang: "no_such_model", dpi: 300}); err != nil {
+		t.Error(err)
+	}
+}
