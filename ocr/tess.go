@@ -32,13 +32,19 @@ type readOpts struct {
 	whitelist string // "" for none
 	words     bool   // word boxes instead of symbol boxes
 	dpi       int
+	lang      string  // "" for the reader's main model; another (e.g. "eng") for a second client
+	scale     float64 // resize the crop by this factor before reading (0: as is)
 }
 
-// tess is a reader backed by one gosseract client, reused for every read.
+// tess is a reader backed by one gosseract client, reused for every read, and
+// by further clients for other models (readOpts.lang), created when first used.
 type tess struct {
 	c         *gosseract.Client
 	whitelist string
 	dpi       int
+	lang      string
+	dataDir   string
+	others    map[string]*tess
 }
 
 func newTess(lang, dataDir string) (*tess, error) {
@@ -83,20 +89,60 @@ func newTess(lang, dataDir string) (*tess, error) {
 		c.Close()
 		return nil, fmt.Errorf("ocr: tesseract init: %w", err)
 	}
-	return &tess{c: c}, nil
+	return &tess{c: c, lang: lang, dataDir: dataDir}, nil
 }
 
-func (t *tess) close() error { return t.c.Close() }
+func (t *tess) close() error {
+	for _, o := range t.others {
+		if o != t {
+			o.close()
+		}
+	}
+	return t.c.Close()
+}
+
+// client is the reader for model lang ("" or t's own model: t itself). A
+// model that is not installed falls back to t's own: the second model only
+// improves some readings.
+func (t *tess) client(lang string) *tess {
+	if lang == "" || lang == t.lang {
+		return t
+	}
+	if o, ok := t.others[lang]; ok {
+		return o
+	}
+	if t.others == nil {
+		t.others = map[string]*tess{}
+	}
+	o, err := newTess(lang, t.dataDir)
+	if err != nil {
+		t.others[lang] = t
+		return t
+	}
+	t.others[lang] = o
+	return o
+}
 
 // read OCRs r of g. Symbols come back in Tesseract's reading order with boxes
 // in g's coordinates.
 func (t *tess) read(g *image.Gray, r image.Rectangle, o readOpts) ([]symbol, error) {
+	if c := t.client(o.lang); c != t {
+		o.lang = ""
+		return c.read(g, r, o)
+	}
 	r = r.Intersect(g.Rect)
 	if r.Dx() < 4 || r.Dy() < 4 {
 		return nil, nil
 	}
 	const border = 10
-	sub := pad(crop(g, r), border)
+	c := crop(g, r)
+	f := 1.0
+	if o.scale > 0 && (o.scale < 0.95 || o.scale > 1.05) {
+		f = o.scale
+		c = resize(c, f)
+		o.dpi = int(float64(o.dpi) * f)
+	}
+	sub := pad(c, border)
 	if err := t.c.SetImageFromBytes(pngDPI(sub, max(o.dpi, 70))); err != nil {
 		return nil, fmt.Errorf("ocr: set image: %w", err)
 	}
@@ -124,13 +170,16 @@ func (t *tess) read(g *image.Gray, r image.Rectangle, o readOpts) ([]symbol, err
 		return nil, fmt.Errorf("ocr: recognize: %w", err)
 	}
 	out := make([]symbol, 0, len(bbs))
-	off := r.Min.Sub(image.Pt(border, border))
 	for _, b := range bbs {
 		txt := strings.TrimSpace(b.Word)
 		if txt == "" || !utf8.ValidString(txt) {
 			continue
 		}
-		out = append(out, symbol{text: txt, box: b.Box.Add(off), conf: b.Confidence})
+		bx := b.Box.Sub(image.Pt(border, border))
+		if f != 1 {
+			bx = image.Rect(int(float64(bx.Min.X)/f), int(float64(bx.Min.Y)/f), int(float64(bx.Max.X)/f+0.5), int(float64(bx.Max.Y)/f+0.5))
+		}
+		out = append(out, symbol{text: txt, box: bx.Add(r.Min), conf: b.Confidence})
 	}
 	return out, nil
 }
@@ -154,4 +203,34 @@ func groupLines(syms []symbol) int {
 		syms[i].line = line
 	}
 	return line + 1
+}
+
+// resize scales g by f with bilinear interpolation.
+func resize(g *image.Gray, f float64) *image.Gray {
+	w := max(1, int(float64(g.Rect.Dx())*f+0.5))
+	h := max(1, int(float64(g.Rect.Dy())*f+0.5))
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	sw, sh := g.Rect.Dx(), g.Rect.Dy()
+	for y := range h {
+		sy := (float64(y)+0.5)/f - 0.5
+		y0 := int(sy)
+		if sy < 0 {
+			sy, y0 = 0, 0
+		}
+		y1 := min(y0+1, sh-1)
+		fy := sy - float64(y0)
+		for x := range w {
+			sx := (float64(x)+0.5)/f - 0.5
+			x0 := int(sx)
+			if sx < 0 {
+				sx, x0 = 0, 0
+			}
+			x1 := min(x0+1, sw-1)
+			fx := sx - float64(x0)
+			a := float64(g.Pix[y0*g.Stride+x0])*(1-fx) + float64(g.Pix[y0*g.Stride+x1])*fx
+			b := float64(g.Pix[y1*g.Stride+x0])*(1-fx) + float64(g.Pix[y1*g.Stride+x1])*fx
+			out.Pix[y*out.Stride+x] = uint8(a*(1-fy) + b*fy + 0.5)
+		}
+	}
+	return out
 }
