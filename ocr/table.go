@@ -332,13 +332,7 @@ func (e *Engine) readCell(p *page, cell image.Rectangle, row *layout.Row, col st
 	}
 	wb = wb.Inset(-int(p.em * 0.2)).Intersect(clean.Rect)
 	if len(fields) == 1 {
-		var r reading
-		var err error
-		if main.Type == layout.TypeCode || main.Type == layout.TypeCodes || main.Type == layout.TypeLinks {
-			r, err = e.readText(p, clean, clean.Rect, main)
-		} else {
-			r, err = e.readText(p, clean, clean.Rect, main)
-		}
+		r, err := e.readText(p, clean, clean.Rect, main)
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +397,10 @@ func (e *Engine) codePrefix(c *image.Gray, wb image.Rectangle, f *layout.Field, 
 	allow := codeAllow(f)
 	links := f.Type == layout.TypeLinks
 	if links {
-		allow = nil
+		// Option numbers, and the columns of other tables linked to.
+		allow = func(c glyphClass) bool {
+			return codeClasses(c) || strings.Contains("ABCDEFGHIVXⅠⅡⅢⅣⅤⅥ", c.text)
+		}
 	}
 	single := f.Type == layout.TypeCode
 	top, other := 0, 0
@@ -413,12 +410,15 @@ func (e *Engine) codePrefix(c *image.Gray, wb image.Rectangle, f *layout.Field, 
 			other = o.Code
 		}
 	}
-	if !links && top > 0 && top < 10 {
+	if top > 0 && top < 10 {
 		// No number above the highest option: a glyph that looks like one is
 		// the nearest that is an option, or writing with a poor match.
 		codes := allow
 		allow = func(c glyphClass) bool {
 			if len(c.text) == 1 && c.text[0] >= '0' && c.text[0] <= '9' && (c.text == "0" || int(c.text[0]-'0') > top) {
+				return false
+			}
+			if r := []rune(c.text)[0]; r >= '①' && r <= '⑬' && int(r-'①')+1 > top {
 				return false
 			}
 			return codes(c)
@@ -529,7 +529,7 @@ func (e *Engine) codePrefix(c *image.Gray, wb image.Rectangle, f *layout.Field, 
 			if i+2 < len(boxes) && listSep(read(boxes[i+1]).text) {
 				nx := read(boxes[i+2])
 				code := circled(nx.text) > 0 || digit(nx.text) || links && strings.Contains("ABCDEFGHIVXⅠⅡⅢⅣⅤⅥ", nx.text)
-				if code && nx.gb.dist <= 0.12 {
+				if code && (nx.gb.dist <= 0.12 || links && nx.gb.dist <= 0.16) {
 					continue // codes written out of order, or the links that follow
 				}
 			}
@@ -587,10 +587,34 @@ func (e *Engine) circleAt(c *image.Gray, bb image.Rectangle, em float64, allow f
 // or its circle at the part's edges.
 const partBrackets = "()（）[]【】《》|!"
 
-// readPart reads the text of a cell's part in rest three times: the
-// black-and-white writing as cut, and the grey and black-and-white writing
-// cropped to its ink. The reading at least two agree on wins, else the first.
+// readPart reads the text of a cell's part in rest three times (readThree):
+// the reading at least two agree on wins, else the first.
 func (e *Engine) readPart(bw, grey *image.Gray, rest image.Rectangle, p *page) (string, []float64, error) {
+	texts, confs, err := e.readThree(bw, grey, rest, p)
+	if err != nil {
+		return "", nil, err
+	}
+	_, i := vote(texts)
+	return texts[i], confs[i], nil
+}
+
+// vote returns the first of texts another one agrees with, else the first,
+// and its index.
+func vote(texts []string) (string, int) {
+	for i := range texts {
+		for j := i + 1; j < len(texts); j++ {
+			if texts[i] != "" && texts[i] == texts[j] {
+				return texts[i], i
+			}
+		}
+	}
+	return texts[0], 0
+}
+
+// readThree reads the writing in rest as a line three times: black and white
+// as cut, and grey and black and white cropped to its ink; brackets at the
+// ends are dropped.
+func (e *Engine) readThree(bw, grey *image.Gray, rest image.Rectangle, p *page) ([]string, [][]float64, error) {
 	tight := inkBounds(bw, rest).Inset(-int(p.em * 0.2)).Intersect(bw.Rect)
 	var texts []string
 	var confs [][]float64
@@ -600,7 +624,7 @@ func (e *Engine) readPart(bw, grey *image.Gray, rest image.Rectangle, p *page) (
 	}{{bw, rest}, {grey, tight}, {bw, tight}} {
 		syms, err := e.rd.read(v.g, v.r, readOpts{psm: gosseract.PSM_SINGLE_LINE, words: true, dpi: int(p.dpi)})
 		if err != nil {
-			return "", nil, err
+			return nil, nil, err
 		}
 		var cs []float64
 		for _, s := range syms {
@@ -609,14 +633,7 @@ func (e *Engine) readPart(bw, grey *image.Gray, rest image.Rectangle, p *page) (
 		texts = append(texts, strings.Trim(joinWords(syms), partBrackets+" "))
 		confs = append(confs, cs)
 	}
-	for i := range texts {
-		for j := i + 1; j < len(texts); j++ {
-			if texts[i] != "" && texts[i] == texts[j] {
-				return texts[i], confs[i], nil
-			}
-		}
-	}
-	return texts[0], confs[0], nil
+	return texts, confs, nil
 }
 
 // partFor picks the part a cell's extra text belongs to: .version or .model
