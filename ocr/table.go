@@ -594,13 +594,13 @@ func (e *Engine) readPart(bw, grey *image.Gray, rest image.Rectangle, p *page) (
 	if err != nil {
 		return "", nil, err
 	}
-	_, i := vote(texts)
+	_, i := agreeing(texts)
 	return texts[i], confs[i], nil
 }
 
-// vote returns the first of texts another one agrees with, else the first,
+// agreeing returns the first of texts another one agrees with, else the first,
 // and its index.
-func vote(texts []string) (string, int) {
+func agreeing(texts []string) (string, int) {
 	for i := range texts {
 		for j := i + 1; j < len(texts); j++ {
 			if texts[i] != "" && texts[i] == texts[j] {
