@@ -39,10 +39,23 @@ type blankLoc struct {
 	limit int // right edge of the writing area
 }
 
-// area is the region in which the blank's answer is written.
+// area is the region in which the blank's answer is written: above the
+// underline, up to 1.6 em or the bottom of the printed line above, whichever
+// is lower (closely set lines would otherwise leave the bottoms of the
+// characters above in the area).
 func (l blankLoc) area() image.Rectangle {
 	em := l.p.em
-	return image.Rect(l.ul.x0-2, l.ul.y0-int(em*1.6), l.limit, l.ul.y1+int(em*0.12)).Intersect(l.p.img.Rect)
+	top := l.ul.y0 - int(em*1.6)
+	for _, s := range l.p.syms {
+		b := s.box
+		if b.Max.X <= l.ul.x0 || b.Min.X >= l.limit || b.Dy() > int(em*1.3) {
+			continue
+		}
+		if b.Max.Y > top && b.Max.Y < l.ul.y0-int(em*1.0) {
+			top = b.Max.Y + 1
+		}
+	}
+	return image.Rect(l.ul.x0-2, top, l.limit, l.ul.y1+int(em*0.12)).Intersect(l.p.img.Rect)
 }
 
 // advance is the page's printed character pitch in pixels: the median
