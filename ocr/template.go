@@ -12,8 +12,11 @@ const coverID = "cover"
 
 // span is where a blank or box sits in a template's character stream: between
 // the characters at before and after (before = -1 when the blank starts its
-// paragraph; after = -1 when it ends it).
-type span struct{ before, after int }
+// paragraph; after = -1 when it ends it). width is a blank's printed width in em.
+type span struct {
+	before, after int
+	width         float64
+}
 
 // formTemplate is the printed text of one form as a stream of folded
 // characters, with the positions of its blanks and boxes: what the OCR of a
@@ -21,7 +24,9 @@ type span struct{ before, after int }
 type formTemplate struct {
 	id    string
 	chars []rune
-	para  []int // paragraph index (into Catalog.Paper) of each character
+	para  []int     // paragraph index (into Catalog.Paper) of each character
+	adv   []float64 // printed advance of each character, in em
+	space []float64 // width of the spaces printed before each character, in em
 	blank map[string]span
 	// boxes: tick field → option → the stream indexes of its “（” and “）”.
 	boxes map[string]map[int]span
@@ -29,6 +34,9 @@ type formTemplate struct {
 	area map[string]span
 	// tables: table id → the stream index where its grid's text begins.
 	tables map[string]int
+	// gapAfter: stream indexes followed by a printed blank (an underline with
+	// no characters in the stream), and the blank's printed width in em.
+	gapAfter map[int]float64
 }
 
 // fold maps a character to the form OCR matching compares: full-width ASCII to
@@ -61,21 +69,36 @@ func fold(r rune) rune {
 	return unicode.ToLower(r)
 }
 
+// advanceEm is the printed advance of r in em: Chinese fonts print
+// characters from U+2000 on (CJK, full-width forms, ①, “”) one em wide, ASCII
+// half.
+func advanceEm(r rune) float64 {
+	if r < 0x2000 {
+		return 0.5
+	}
+	return 1
+}
+
 // buildTemplate flattens a form's paper (or the cover) into a formTemplate.
 // Table grids contribute their printed headings and row labels, so that table
 // pages align too.
 func buildTemplate(id string, paper []layout.PaperLine, form *layout.Form) *formTemplate {
-	t := &formTemplate{id: id, blank: map[string]span{}, boxes: map[string]map[int]span{}, area: map[string]span{}, tables: map[string]int{}}
+	t := &formTemplate{id: id, blank: map[string]span{}, boxes: map[string]map[int]span{}, area: map[string]span{}, tables: map[string]int{}, gapAfter: map[int]float64{}}
 	// Blanks (and areas) waiting to learn the first character after them.
 	var open, openArea []string
 	add := func(s string, para int) {
+		space := 0.0 // spaces printed before the next character
 		for _, r := range s {
 			if unicode.IsSpace(r) || r == '\u3000' {
+				space += advanceEm(r)
 				continue
 			}
 			n := len(t.chars)
 			t.chars = append(t.chars, fold(r))
 			t.para = append(t.para, para)
+			t.adv = append(t.adv, advanceEm(r))
+			t.space = append(t.space, space)
+			space = 0
 			for _, id := range open {
 				sp := t.blank[id]
 				if sp.after < 0 && (sp.before < 0 || t.para[sp.before] == para) {
@@ -110,14 +133,17 @@ func buildTemplate(id string, paper []layout.PaperLine, form *layout.Form) *form
 					if n > 0 && t.para[n-1] == pi {
 						b = n - 1
 					}
-					t.blank[s.FieldID] = span{before: b, after: -1}
+					t.blank[s.FieldID] = span{before: b, after: -1, width: float64(s.Width)}
+					if n > 0 {
+						t.gapAfter[n-1] += float64(s.Width)
+					}
 					open = append(open, s.FieldID)
 				case layout.SegBox:
 					if t.boxes[s.FieldID] == nil {
 						t.boxes[s.FieldID] = map[int]span{}
 					}
 					o := len(t.chars)
-					add("（）", pi)
+					add(layout.BoxText, pi)
 					t.boxes[s.FieldID][s.Option] = span{before: o, after: o + 1}
 				}
 			}

@@ -98,9 +98,6 @@ func boxZoneVoted(ps []*page, t *formTemplate, sp span) (*page, image.Rectangle,
 			cs = append(cs, cand{p, p.syms[si].line, k, int(x), (b.Min.Y + b.Max.Y) / 2, b.Dx() > int(em*1.6) || k != sp.before-1})
 		}
 	}
-	if len(cs) == 0 {
-		return nil, image.Rectangle{}, false, false
-	}
 	// The next paragraph's first character bounds the box's line from below.
 	var np *page
 	ny := 0
@@ -130,6 +127,15 @@ func boxZoneVoted(ps []*page, t *formTemplate, sp span) (*page, image.Rectangle,
 		for _, r := range t.chars[k0:sp.before] {
 			lead += charWidth(r)
 		}
+	}
+	if len(cs) == 0 {
+		if lead >= 0 && lead < 20 {
+			// Nothing of the option's line was read: find the line by its ink.
+			if p, z, ok := boxByInk(ps, t, sp, lead); ok {
+				return p, z, true, true
+			}
+		}
+		return nil, image.Rectangle{}, false, false
 	}
 	type key struct {
 		p    *page
@@ -169,8 +175,12 @@ func boxZoneVoted(ps []*page, t *formTemplate, sp span) (*page, image.Rectangle,
 	if !found {
 		// No character of the box's line was matched: it is the line above the
 		// next paragraph's first character, and starts with the option number.
-		if np == nil || lead < 0 {
+		if lead < 0 {
 			return nil, image.Rectangle{}, false, true
+		}
+		if np == nil {
+			p, z, ok := boxByInk(ps, t, sp, lead)
+			return p, z, ok, true
 		}
 		nl := -1
 		for i := range np.syms {
@@ -180,11 +190,14 @@ func boxZoneVoted(ps []*page, t *formTemplate, sp span) (*page, image.Rectangle,
 			}
 		}
 		if nl <= 0 {
-			return nil, image.Rectangle{}, false, true
+			p, z, ok := boxByInk(ps, t, sp, lead)
+			return p, z, ok, true
 		}
 		x0, cy, ok := lineStart(np, nl-1)
 		if !ok || cy < ny-int(np.em*3.2) || cy > ny-int(np.em*0.7) {
-			return nil, image.Rectangle{}, false, true
+			// The OCR skipped the option's line.
+			p, z, ok := boxByInk(ps, t, sp, lead)
+			return p, z, ok, true
 		}
 		x := x0 + int(lead*np.em)
 		return np, image.Rect(x-int(np.em*0.25), cy-int(np.em*0.85), x+int(np.em*1.9), cy+int(np.em*0.65)), true, true
@@ -203,8 +216,19 @@ func boxZoneVoted(ps []*page, t *formTemplate, sp span) (*page, image.Rectangle,
 	p := best.p
 	em := p.em
 	x := int(median(xs))
-	if lead >= 0 {
-		// A box never starts a line: that is the option number's “（”.
+	if lead >= 0 && lead < 20 {
+		// A short option paragraph: its box is the option text's width from
+		// the line's first ink, the option number's “（” (the OCR boxes of
+		// such lines are often merged or shifted).
+		if ls, ok := inkLineStart(p, cy); ok {
+			x = ls + int(lead*p.em)
+			labelMerged = true
+		} else if ls, _, ok := lineStart(p, best.line); ok && x < ls+int(p.em*0.6) {
+			// A box never starts a line: that is the option number's “（”.
+			x = ls + int(lead*p.em)
+			labelMerged = true
+		}
+	} else if lead >= 0 {
 		if ls, _, ok := lineStart(p, best.line); ok && x < ls+int(p.em*0.6) {
 			x = ls + int(lead*p.em)
 			labelMerged = true
@@ -227,6 +251,88 @@ func boxZoneVoted(ps []*page, t *formTemplate, sp span) (*page, image.Rectangle,
 		}
 	}
 	return p, image.Rect(x0, cy-int(em*0.85), x1, cy+int(em*0.65)), true, true
+}
+
+// boxByInk places the box of a short option paragraph (“（2）否（ ）”) of
+// which the OCR read nothing, as on a line it skipped: the paragraph is the
+// line of ink between the last matched character before it and the first
+// after it; the box is the option text's width from that line's first ink.
+func boxByInk(ps []*page, t *formTemplate, sp span, lead float64) (*page, image.Rectangle, bool) {
+	k0, k1 := paraBounds(t, sp.before)
+	p, top, bot, ok := bandBetween(ps, t, k0, k1)
+	if !ok {
+		return nil, image.Rectangle{}, false
+	}
+	em := p.em
+	left := p.leftMargin() - int(em)
+	r := image.Rect(left, top+int(em*0.1), left+int(em*(lead+3.5)), bot-int(em*0.1)).Intersect(p.img.Rect)
+	if r.Dx() < int(em) || r.Dy() < int(em*0.5) {
+		return nil, image.Rectangle{}, false
+	}
+	// Rows with ink, joined across small gaps; the inkiest run is the line.
+	rows := make([]int, r.Dy())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := p.img.Pix[y*p.img.Stride:]
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if row[x] < inkLevel {
+				rows[y-r.Min.Y]++
+			}
+		}
+	}
+	type run struct{ y0, y1, ink int }
+	var runs []run
+	gap := int(em * 0.2)
+	for i, c := range rows {
+		if c < 2 {
+			continue
+		}
+		if n := len(runs); n > 0 && i-runs[n-1].y1 <= gap {
+			runs[n-1].y1 = i + 1
+			runs[n-1].ink += c
+		} else {
+			runs = append(runs, run{i, i + 1, c})
+		}
+	}
+	bi := -1
+	for i, rn := range runs {
+		if h := rn.y1 - rn.y0; h < int(em*0.4) || h > int(em*1.8) || (rn.y0 == 0 && len(runs) > 1) {
+			continue // not a line, or the end of the line above
+		}
+		if bi < 0 || rn.ink > runs[bi].ink {
+			bi = i
+		}
+	}
+	if bi < 0 {
+		return nil, image.Rectangle{}, false
+	}
+	cy := r.Min.Y + (runs[bi].y0+runs[bi].y1)/2
+	ls, ok := inkLineStart(p, cy)
+	if !ok {
+		return nil, image.Rectangle{}, false
+	}
+	x := ls + int(lead*em)
+	return p, image.Rect(x-int(em*0.25), cy-int(em*0.85), x+int(em*1.9), cy+int(em*0.65)), true
+}
+
+// inkLineStart is the first ink of the text line centred at cy, looked for
+// from an em left of the page's text margin: the start of a line that begins
+// at the margin.
+func inkLineStart(p *page, cy int) (int, bool) {
+	em := p.em
+	lm := p.leftMargin()
+	r := image.Rect(lm-int(em*1.5), cy-int(em*0.35), lm+int(em*2), cy+int(em*0.35)).Intersect(p.img.Rect)
+	for x := r.Min.X; x < r.Max.X; x++ {
+		n := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			if p.img.Pix[y*p.img.Stride+x] < inkLevel {
+				n++
+			}
+		}
+		if n >= 2 {
+			return x, true
+		}
+	}
+	return 0, false
 }
 
 // lineStart is the left edge and the vertical centre of OCR line l of p: of
