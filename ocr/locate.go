@@ -62,6 +62,9 @@ func (l blankLoc) area() image.Rectangle {
 // distance between consecutive matched CJK characters of a line (a little
 // less than em), or 0.95 em if too few were matched.
 func (p *page) advance() float64 {
+	if p.tpl == nil || len(p.al.tplOf) != len(p.syms) {
+		return p.em * 0.95 // a page not aligned (a continuation sheet known by its grid)
+	}
 	var dx []float64
 	for j := 1; j < len(p.syms); j++ {
 		a, b := p.al.tplOf[j-1], p.al.tplOf[j]

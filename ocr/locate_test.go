@@ -149,3 +149,12 @@ func TestBoxZoneUnreadLine(t *testing.T) {
 		}
 	}
 }
+
+// TestAdvanceUnalignedPage: a continuation sheet known by its grid has OCR
+// symbols but no template; its pitch is the default, not a panic.
+func TestAdvanceUnalignedPage(t *testing.T) {
+	p := &page{em: 40, syms: []symbol{{text: "系", box: image.Rect(0, 0, 38, 40)}, {text: "统", box: image.Rect(40, 0, 78, 40)}}}
+	if got, want := p.advance(), 38.0; got != want {
+		t.Errorf("advance %v, want %v", got, want)
+	}
+}
