@@ -104,28 +104,41 @@ func (e *Engine) readBlank(ps []*page, t *formTemplate, f *layout.Field) (readin
 	}
 	p := loc.p
 	area := loc.area()
+	if debugOn(f.ID) {
+		debugf(f.ID, "underline %+v limit %d", loc.ul, loc.limit)
+		for _, h := range p.hsegs {
+			if absI(h.y0-loc.ul.y0) < int(p.em*2) && h.x1 > loc.ul.x0-int(p.em*6) && h.x0 < loc.ul.x1+int(p.em*6) {
+				debugf(f.ID, "  rule nearby %+v", h)
+			}
+		}
+	}
 	clean := p.cleanArea(area, &loc.ul)
-	wraps := f.Type == layout.TypeCode || f.Type == layout.TypeCodes || f.Type == layout.TypeLinks
+	wraps := f.Type == layout.TypeCodes || f.Type == layout.TypeLinks // a list may not fit its blank
 	if wraps && wrappedAbove(clean, p.em) && area.Min.Y > 0 {
 		// The writing goes on above the area (wrapped onto a second line in
 		// a narrow blank): take one more line's height.
-		area.Min.Y = max(0, area.Min.Y-int(p.em))
+		area.Min.Y = max(0, area.Min.Y-int(p.em*1.2))
 		clean = p.cleanArea(area, &loc.ul)
 	}
 	return e.readText(p, clean, area, f)
 }
 
-// wrappedAbove tells whether writing in c is cut by its top edge: marks at
-// least 0.3 em tall touch it over at least 40 % of its width (a first line
-// wrapped above the blank, not a speck or a stroke of the line above).
+// wrappedAbove tells whether writing in c is cut by its top edge: marks
+// touching it span at least 30 % of the writing's width (the bottoms of a
+// first line wrapped above the blank, not a speck or a stroke of the line
+// above).
 func wrappedAbove(c *image.Gray, em float64) bool {
+	wb, _ := writtenBox(c, em)
+	if wb.Empty() {
+		return false
+	}
 	w := 0
 	for _, b := range components(c, c.Rect) {
-		if b.Min.Y <= c.Rect.Min.Y+1 && float64(b.Dy()) >= em*0.3 {
+		if b.Min.Y <= c.Rect.Min.Y+1 && b.Dy() >= 3 {
 			w += b.Dx()
 		}
 	}
-	return w*10 >= c.Rect.Dx()*4
+	return w*10 >= wb.Dx()*3
 }
 
 // cleanArea copies the area of p and whitens what is printed there: the
@@ -186,6 +199,10 @@ func (e *Engine) readText(p *page, clean *image.Gray, area image.Rectangle, f *l
 	}
 	wb, n := writtenBox(clean, p.em)
 	r.feat.ink = float64(n) / (p.em * p.em)
+	if debugOn(f.ID) {
+		debugImage(f.ID, "area", clean)
+		debugf(f.ID, "page %d area %v written %v ink %.3f em²", p.n, area, wb, r.feat.ink)
+	}
 	if wb.Empty() {
 		r.feat.empty = true
 		return r, nil

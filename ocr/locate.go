@@ -224,7 +224,23 @@ func locateBlank(ps []*page, t *formTemplate, sp span) (blankLoc, bool) {
 		}
 		return p.hsegs[bi], true
 	}
-	rp, rb, _, rbok := charAt(ps, t, sp.after)
+	// The text after the blank, where it was read itself: charAt's estimate
+	// from a neighbour could be the label's last character shifted by one
+	// character (neighbours are counted without the blank between them),
+	// which would shut the blank at its start.
+	var (
+		rp   *page
+		rb   image.Rectangle
+		rbok bool
+	)
+	if sp.after >= 0 {
+		for _, p := range ps {
+			if si, ok := p.al.symOf[sp.after]; ok {
+				rp, rb, rbok = p, p.syms[si].box, true
+				break
+			}
+		}
+	}
 	limitFor := func(p *page, s hseg) int {
 		lim := s.x1 + int(p.em*0.6)
 		if rbok && rp == p && absI(rb.Max.Y-s.y0) < int(p.em) && rb.Min.X > s.x0 {
