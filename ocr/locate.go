@@ -243,7 +243,9 @@ func locateBlank(ps []*page, t *formTemplate, sp span) (blankLoc, bool) {
 	}
 	limitFor := func(p *page, s hseg) int {
 		lim := s.x1 + int(p.em*0.6)
-		if rbok && rp == p && absI(rb.Max.Y-s.y0) < int(p.em) && rb.Min.X > s.x0 {
+		// (A match over the underline itself is the writing: "31%" written
+		// before a printed ％.)
+		if rbok && rp == p && absI(rb.Max.Y-s.y0) < int(p.em) && rb.Min.X > s.x0 && rb.Min.X >= s.x1-int(p.em*0.5) {
 			lim = min(lim, rb.Min.X-2)
 		}
 		if sp.after >= 0 && s.x1 < p.rightMargin()-int(p.em) {
