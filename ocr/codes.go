@@ -366,14 +366,7 @@ func components(g *image.Gray, r image.Rectangle) []image.Rectangle {
 // components, with those stacked over one another (a digit inside its circle,
 // the dot of a letter) merged, and specks dropped.
 func cutGlyphs(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
-	cs := components(g, r)
-	var keep []image.Rectangle
-	for _, c := range cs {
-		if c.Dx()*c.Dy() < int(em*em*0.004)+2 && max(c.Dx(), c.Dy()) < int(em*0.1)+2 {
-			continue
-		}
-		keep = append(keep, c)
-	}
+	keep := marks(g, r, em)
 	// Writing wrapped onto a second line in a narrow blank: each line on its own.
 	var out []image.Rectangle
 	for _, row := range glyphRows(keep, em) {
@@ -382,20 +375,24 @@ func cutGlyphs(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
 	return out
 }
 
-// cutGlyphLine is cutGlyphs for a value written on one line (a number): if
-// the area holds more than one line of marks, the lowest line with a
-// full-height glyph, the one written on the underline; marks above it are
-// remnants of the printed line above.
-func cutGlyphLine(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
-	cs := components(g, r)
+// marks are the ink components of g in r without specks.
+func marks(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
 	var keep []image.Rectangle
-	for _, c := range cs {
+	for _, c := range components(g, r) {
 		if c.Dx()*c.Dy() < int(em*em*0.004)+2 && max(c.Dx(), c.Dy()) < int(em*0.1)+2 {
 			continue
 		}
 		keep = append(keep, c)
 	}
-	keep = clipTop(g, r, keep, em)
+	return keep
+}
+
+// cutGlyphLine is cutGlyphs for a value written on one line (a number): if
+// the area holds more than one line of marks, the lowest line with a
+// full-height glyph, the one written on the underline; marks above it are
+// remnants of the printed line above.
+func cutGlyphLine(g *image.Gray, r image.Rectangle, em float64) []image.Rectangle {
+	keep := clipTop(g, r, marks(g, r, em), em)
 	rows := glyphRows(keep, em)
 	for i := len(rows) - 1; i >= 0; i-- {
 		for _, c := range rows[i] {
