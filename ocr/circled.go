@@ -74,22 +74,17 @@ func (e *Engine) optionMarks(t *formTemplate, f *layout.Field) []optionMark {
 // character (options are spread along the line with gaps, so a character
 // before the option says little about where it is).
 func optionAt(ps []*page, t *formTemplate, k int) (*page, image.Rectangle, int, bool) {
-	for _, p := range ps {
-		if si, ok := p.al.symOf[k]; ok {
-			return p, p.syms[si].box, p.syms[si].line, true
-		}
+	if p, s, ok := readAt(ps, k); ok {
+		return p, s.box, s.line, true
 	}
 	for d := 1; d <= 3; d++ {
 		j := k + d
 		if j >= len(t.chars) || t.para[j] != t.para[k] {
 			break
 		}
-		for _, p := range ps {
-			if si, ok := p.al.symOf[j]; ok {
-				b := p.syms[si].box
-				x := b.Min.X - int(float64(d)*p.em)
-				return p, image.Rect(x, b.Min.Y, x+int(p.em), b.Max.Y), p.syms[si].line, true
-			}
+		if p, s, ok := readAt(ps, j); ok {
+			x := s.box.Min.X - int(float64(d)*p.em)
+			return p, image.Rect(x, s.box.Min.Y, x+int(p.em), s.box.Max.Y), s.line, true
 		}
 	}
 	return nil, image.Rectangle{}, 0, false
@@ -178,12 +173,11 @@ func (e *Engine) readCircled(ps []*page, t *formTemplate, f *layout.Field) (read
 	for _, m := range marks {
 		if debugOn(f.ID) {
 			lo, hi := max(0, m.k-3), min(len(t.chars), m.k+6)
-			_, exact := ps[0].al.symOf[m.k]
-			debugf(f.ID, "option %d at k=%d %q exact(p1)=%v", m.code, m.k, string(t.chars[lo:hi]), exact)
-			for _, p := range ps {
-				if si, ok := p.al.symOf[m.k]; ok {
-					debugf(f.ID, "  matched on page %d sym %q %v", p.n, p.syms[si].text, p.syms[si].box)
-				}
+			p, s, read := readAt(ps, m.k)
+			if read {
+				debugf(f.ID, "option %d at k=%d %q read on page %d as %q %v", m.code, m.k, string(t.chars[lo:hi]), p.n, s.text, s.box)
+			} else {
+				debugf(f.ID, "option %d at k=%d %q not read", m.code, m.k, string(t.chars[lo:hi]))
 			}
 		}
 		s, p, box, ok := ringScore(ps, t, m.k, f.ID)

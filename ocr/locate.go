@@ -17,18 +17,24 @@ func charAt(ps []*page, t *formTemplate, ti int) (*page, image.Rectangle, int, b
 			if k < 0 || k >= len(t.chars) || t.para[k] != t.para[ti] || (d == 0 && k != ti) {
 				continue
 			}
-			for _, p := range ps {
-				si, ok := p.al.symOf[k]
-				if !ok {
-					continue
-				}
-				b := p.syms[si].box
+			if p, s, ok := readAt(ps, k); ok {
 				dx := int(float64(ti-k) * p.em)
-				return p, b.Add(image.Pt(dx, 0)), p.syms[si].line, true
+				return p, s.box.Add(image.Pt(dx, 0)), s.line, true
 			}
 		}
 	}
 	return nil, image.Rectangle{}, 0, false
+}
+
+// readAt returns the first page whose OCR matched template character k, and
+// the symbol read there.
+func readAt(ps []*page, k int) (*page, symbol, bool) {
+	for _, p := range ps {
+		if si, ok := p.al.symOf[k]; ok {
+			return p, p.syms[si], true
+		}
+	}
+	return nil, symbol{}, false
 }
 
 // blankLoc is where a blank was found: its underline and how far right its
@@ -228,19 +234,8 @@ func locateBlank(ps []*page, t *formTemplate, sp span) (blankLoc, bool) {
 	// from a neighbour could be the label's last character shifted by one
 	// character (neighbours are counted without the blank between them),
 	// which would shut the blank at its start.
-	var (
-		rp   *page
-		rb   image.Rectangle
-		rbok bool
-	)
-	if sp.after >= 0 {
-		for _, p := range ps {
-			if si, ok := p.al.symOf[sp.after]; ok {
-				rp, rb, rbok = p, p.syms[si].box, true
-				break
-			}
-		}
-	}
+	rp, rs, rbok := readAt(ps, sp.after)
+	rb := rs.box
 	limitFor := func(p *page, s hseg) int {
 		lim := s.x1 + int(p.em*0.6)
 		// (A match over the underline itself is the writing: "31%" written
