@@ -36,6 +36,7 @@ var rules = []rule{
 	{"papergate/web", []string{"papergate/review", "papergate/layout", "github.com/gin-gonic/gin", "golang.org/x/time"}},
 	{"papergate/internal/testenv", []string{"github.com/jackc/pgx"}},
 	{"papergate/internal/testpdf", []string{"github.com/pdfcpu/pdfcpu"}},
+	{"papergate/internal/testcorpus", []string{"papergate/layout"}},
 	{"papergate/internal/archtest", nil},
 	{"papergate/internal/cjkfont", []string{"golang.org/x/image"}},
 	{"papergate/cmd/papergate", []string{"papergate/", "github.com/", "golang.org/x/"}},

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"papergate/internal/testcorpus"
 	"papergate/internal/testenv"
 	"papergate/layout"
 	"papergate/review"
@@ -30,24 +29,10 @@ func TestMain(m *testing.M) {
 // root) as verified returns with ids 1, 2, 3, …
 func truthReturns(t testing.TB) ([]review.ExportReturn, []*layout.Return) {
 	t.Helper()
-	paths, err := filepath.Glob("../../testdata/synth/*.truth.json")
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no truth files in testdata/synth: %v", err)
-	}
-	sort.Strings(paths)
+	truths := testcorpus.Truths(t, "../..")
 	var rets []review.ExportReturn
-	var truths []*layout.Return
-	for i, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		truth, err := layout.Default().DecodeReturn(data)
-		if err != nil {
-			t.Fatalf("%s: %v", p, err)
-		}
+	for i, truth := range truths {
 		rets = append(rets, exportReturn(int64(i+1), truth))
-		truths = append(truths, truth)
 	}
 	return rets, truths
 }

@@ -6,12 +6,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"papergate/internal/testcorpus"
 	"papergate/layout"
 	"papergate/review"
 )
@@ -21,22 +21,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // corpus is the fixed synthetic corpus as verified returns with ids 1, 2, 3, …
 func corpus(t *testing.T) ([]review.ExportReturn, []*layout.Return) {
 	t.Helper()
-	paths, _ := filepath.Glob("../../testdata/synth/*.truth.json")
-	if len(paths) == 0 {
-		t.Fatal("no truth files in testdata/synth")
-	}
-	sort.Strings(paths)
+	truths := testcorpus.Truths(t, "../..")
 	var rets []review.ExportReturn
-	var truths []*layout.Return
-	for i, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		truth, err := layout.Default().DecodeReturn(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, truth := range truths {
 		r := review.ExportReturn{DocumentID: int64(i + 1), Status: review.StatusVerified, Unit: truth.Unit}
 		for _, vals := range truth.Forms {
 			for id, v := range vals {
@@ -44,7 +31,6 @@ func corpus(t *testing.T) ([]review.ExportReturn, []*layout.Return) {
 			}
 		}
 		rets = append(rets, r)
-		truths = append(truths, truth)
 	}
 	review.SortReturns(rets)
 	return rets, truths
